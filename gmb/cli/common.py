@@ -1,0 +1,62 @@
+"""What every gmb command shares: error handling, the MAP argument, KEY=VALUE parsing, JSON output.
+
+Example
+-------
+>>> parse_assignments(["adjust_time=6", "label.en=Screen time", "delay=true", "notes=null"])
+{'adjust_time': 6, 'label.en': 'Screen time', 'delay': True, 'notes': None}
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+import yaml
+
+from gmb.errors import GmbError
+
+__all__ = ["GmbGroup", "map_argument", "parse_assignments", "echo_json", "warn"]
+
+
+class GmbGroup(click.Group):
+    """A click group that turns gmb's errors into one line on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except GmbError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+        except BrokenPipeError:  # e.g. `gmb loops MAP | head`
+            sys.stderr.close()
+            ctx.exit(0)
+
+
+map_argument = click.argument("map_path", metavar="MAP", type=click.Path(dir_okay=True, path_type=str))
+"""The MAP argument of every command; existence is checked by the library for a clear message."""
+
+
+def parse_assignments(items: tuple[str, ...] | list[str]) -> dict:
+    """``KEY=VALUE`` pairs to a dict; values are read as YAML scalars (numbers, true/false, null)."""
+    result = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise GmbError(f"{item!r} is not KEY=VALUE; write e.g. adjust_time=6 or label.en='Screen time'")
+        try:
+            parsed = yaml.safe_load(value) if value.strip() else None
+        except yaml.YAMLError:
+            parsed = value
+        result[key.strip()] = parsed if isinstance(parsed, (int, float, bool, type(None))) else value
+    return result
+
+
+def echo_json(obj) -> None:
+    """Print JSON for scripts: UTF-8 text as itself, stable key order."""
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def warn(message: str) -> None:
+    """A warning line on stderr."""
+    click.echo(f"warning: {message}", err=True)

@@ -1,0 +1,36 @@
+"""The vocabulary of a map file: allowed values and known keys, in one place.
+
+Other modules (validation, importers, the simulator) read these rather than repeating them.
+
+Example
+-------
+>>> "+" in POLARITIES and "action" in KINDS
+True
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "FORMAT_VERSION", "POLARITIES", "KINDS", "STRENGTHS", "CONFIDENCES",
+    "MAP_KEYS", "VARIABLE_KEYS", "LINK_KEYS", "THEME_KEYS", "SOURCE_KEYS", "DEFAULT_LANGUAGES",
+]
+
+FORMAT_VERSION = 1
+"""The version written as ``gmb: 1`` at the top of every map file."""
+
+DEFAULT_LANGUAGES = ("da", "en")
+POLARITIES = ("+", "-", "?")
+"""``+`` same direction, ``-`` opposite direction, ``?`` not yet agreed."""
+KINDS = ("index", "stock", "constant", "action")
+STRENGTHS = ("weak", "medium", "strong")
+"""Named link strengths; a link may also give a number instead."""
+CONFIDENCES = ("low", "medium", "high")
+"""Named confidence in a link; a number between 0 and 1 is also accepted."""
+
+MAP_KEYS = ("gmb", "title", "description", "languages", "outcome", "themes",
+            "variables", "links", "loops", "layout")
+VARIABLE_KEYS = ("label", "synonyms", "theme", "kind", "adjust_time", "units", "notes", "source",
+                 "initial", "equation", "min", "max")
+LINK_KEYS = ("from", "to", "polarity", "strength", "delay", "confidence", "source", "notes", "flow")
+THEME_KEYS = ("label", "color", "notes")
+SOURCE_KEYS = ("workshop", "group", "quote", "map")

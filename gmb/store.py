@@ -1,0 +1,267 @@
+"""Map files on disk: read with line numbers, edit under a lock, save atomically.
+
+A map file is YAML (see ``models/havndal.yaml``). Reading never changes a file; an edit keeps
+comments and formatting of everything it does not touch (:mod:`gmb.yamltext`), is refused if it
+would add an error, and replaces the file in one step (write, fsync, rename) while holding a lock,
+so two commands editing the same map never lose an update.
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "map.yaml"
+>>> new_map(path, "Trivsel")
+>>> with edit_map(path) as cmap:
+...     cmap.add_variable("sleep", {"da": "Søvn", "en": "Sleep"})
+>>> load_map(path).label("sleep", "en")
+'Sleep'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import yaml
+
+from gmb.causalmap import CausalMap, Origin
+from gmb.errors import MapEditError, MapFileError
+from gmb.schema import DEFAULT_LANGUAGES, FORMAT_VERSION
+from gmb.validate import Problem, Report, validate
+from gmb.yamltext import dump_text, parse_text, update_text
+
+__all__ = ["MapDocument", "read_document", "load_map", "edit_map", "save_map", "new_map",
+           "validate_file", "atomic_write", "locked", "read_text"]
+
+
+@dataclass
+class MapDocument:
+    """A map file as read: its text, plain data, structural problems, and the map built from it."""
+
+    path: Path
+    text: str
+    data: dict
+    problems: list[Problem]
+    origin: Origin
+
+    def to_map(self) -> CausalMap:
+        cmap = CausalMap.from_data(self.data)
+        cmap.origin = self.origin
+        return cmap
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """The text of a UTF-8 file, or a :class:`MapFileError` saying plainly why it cannot be read."""
+    path = Path(path)
+    if path.is_dir():
+        raise MapFileError(path, "is a directory, not a file; give the path of a file")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise MapFileError(path, "no such file; check the path, or create a map with 'gmb new'") from None
+    except OSError as exc:
+        raise MapFileError(path, f"cannot be read ({exc.strerror})") from None
+    if b"\0" in raw:
+        raise MapFileError(path, "is a binary file, not a text file")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise MapFileError(path, "is not UTF-8 text; save it as UTF-8", line=line) from None
+
+
+def read_document(path: str | os.PathLike) -> MapDocument:
+    """Read and parse a map file; the map's structural problems are listed, not raised."""
+    path = Path(path)
+    text = read_text(path)
+    if not text.strip():
+        raise MapFileError(path, "is empty; create a map with 'gmb new'")
+    try:
+        root, data = parse_text(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        what = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        raise MapFileError(path, f"not valid YAML: {what}; fix the syntax there",
+                           line=mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
+        raise MapFileError(path, "is not a gmb map (expected keys such as 'title:', 'variables:', 'links:')", line=1)
+    version = data.get("gmb")
+    if version is not None and version != FORMAT_VERSION:
+        raise MapFileError(path, f"map format version {version!r} is not supported (this gmb reads version "
+                           f"{FORMAT_VERSION}); upgrade gmb", line=1)
+    origin = Origin(str(path))
+    problems = _structure(root, data, origin)
+    return MapDocument(path, text, data, problems, origin)
+
+
+def load_map(path: str | os.PathLike) -> CausalMap:
+    """Read a map for analysis; raises :class:`MapFileError` if its structure is broken."""
+    document = read_document(path)
+    if document.problems:
+        raise MapFileError(path, document.problems[0].message, line=document.problems[0].line)
+    return document.to_map()
+
+
+def validate_file(path: str | os.PathLike) -> Report:
+    """All structural and content problems of a map file (raises only if it cannot be read)."""
+    document = read_document(path)
+    report = validate(document.to_map())
+    report.errors[:0] = document.problems
+    return report
+
+
+@contextlib.contextmanager
+def edit_map(path: str | os.PathLike) -> Iterator[CausalMap]:
+    """Edit a map in a ``with`` block; saved on leaving it, unless the edit adds an error.
+
+    The file stays byte-identical when the block raises or the edit is refused.
+    """
+    path = Path(path)
+    with locked(path):
+        document = read_document(path)
+        if document.problems:
+            first = document.problems[0]
+            raise MapFileError(path, f"{first.message}; fix this by hand before editing", line=first.line)
+        cmap = document.to_map()
+        before = {p.key for p in validate(cmap).errors}
+        yield cmap
+        cmap.origin = None
+        added = [p for p in validate(cmap).errors if p.key not in before]
+        if added:
+            more = f" (and {len(added) - 1} more)" if len(added) > 1 else ""
+            raise MapEditError(f"{path}: not saved, the edit would add an error: {added[0].message}{more}")
+        text = update_text(document.text, cmap.to_data())
+        if text != document.text:
+            atomic_write(path, text)
+
+
+def save_map(cmap: CausalMap, path: str | os.PathLike) -> None:
+    """Write a map to ``path``; an existing map file keeps its comments and formatting."""
+    path = Path(path)
+    with locked(path):
+        old = None
+        if path.is_file():
+            with contextlib.suppress(MapFileError):
+                old = read_text(path)
+        data = cmap.to_data()
+        atomic_write(path, update_text(old, data) if old and old.strip() else dump_text(data))
+
+
+def new_map(path: str | os.PathLike, title: str, languages=DEFAULT_LANGUAGES, force: bool = False) -> CausalMap:
+    """Create an empty map file; refuses to overwrite an existing file unless ``force``."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise MapEditError(f"{path}: exists already; choose another name, or use --force to replace it")
+    cmap = CausalMap.new(title, languages)
+    header = ("# A gmb causal loop diagram. Edit with 'gmb var ...' and 'gmb link ...', or by hand;\n"
+              "# check with 'gmb validate'.\n")
+    with locked(path):
+        atomic_write(path, header + dump_text(cmap.to_data()))
+    return cmap
+
+
+def atomic_write(path: str | os.PathLike, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step: a crash leaves the old file or the new, never half."""
+    path = Path(path)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent or ".", os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+@contextlib.contextmanager
+def locked(path: str | os.PathLike) -> Iterator[None]:
+    """Hold an exclusive lock for ``path`` (on its directory, so that no lock file is left behind)."""
+    directory = Path(path).parent
+    if not directory.is_dir():
+        raise MapFileError(path, f"directory {str(directory)!r} does not exist; create it first")
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _structure(root: yaml.MappingNode, data: dict, origin: Origin) -> list[Problem]:
+    """Structural problems (wrong types, duplicate ids) with their lines; fills ``origin``."""
+    problems: list[Problem] = []
+    nodes = {}
+    for knode, vnode in root.value:
+        key = knode.value
+        if key in nodes:
+            problems.append(Problem("error", "duplicate-key", f"key {key!r} appears twice (also line "
+                                    f"{nodes[key][0].start_mark.line + 1}); keep one", line=knode.start_mark.line + 1))
+        nodes[key] = (knode, vnode)
+        origin.key_lines[key] = knode.start_mark.line + 1
+
+    def error(code, message, node, **kw):
+        problems.append(Problem("error", code, message, line=node.start_mark.line + 1, **kw))
+
+    for section in ("variables", "themes", "loops", "layout"):
+        if section not in nodes:
+            continue
+        knode, vnode = nodes[section]
+        if data.get(section) is None:
+            continue
+        if not isinstance(vnode, yaml.MappingNode):
+            error("invalid-section", f"'{section}' must be a mapping of id: ...", vnode)
+            continue
+        seen: dict[str, int] = {}
+        for ik, iv in vnode.value:
+            line = ik.start_mark.line + 1
+            if not isinstance(ik, yaml.ScalarNode) or ik.tag != "tag:yaml.org,2002:str":
+                error("invalid-id", f"{section}: id {getattr(ik, 'value', '?')!r} must be text; put it in quotes", ik)
+                continue
+            if ik.value in seen:
+                error("duplicate-id", f"duplicate id {ik.value!r} in {section} (also line {seen[ik.value]}); "
+                      "rename or merge one of them", ik, variable=ik.value if section == "variables" else None)
+            seen[ik.value] = line
+            if section == "variables":
+                origin.variable_lines[ik.value] = line
+                if not isinstance(iv, yaml.MappingNode):
+                    error("invalid-variable", f"variable {ik.value!r} must be a mapping such as "
+                          "{label: {da: ..., en: ...}}", iv, variable=ik.value)
+    if "links" in nodes and data.get("links") is not None:
+        _, vnode = nodes["links"]
+        if not isinstance(vnode, yaml.SequenceNode):
+            error("invalid-section", "'links' must be a list of {from: ..., to: ..., polarity: ...}", vnode)
+        else:
+            for item, value in zip(vnode.value, data["links"]):
+                if not isinstance(value, dict) or "from" not in value or "to" not in value:
+                    error("invalid-link", "each link must be a mapping with 'from' and 'to'", item)
+                    continue
+                key = (value["from"], value["to"])
+                if not all(isinstance(x, str) for x in key):
+                    error("invalid-link", "a link's 'from' and 'to' must be variable ids (text)", item)
+                origin.link_lines.setdefault(key, item.start_mark.line + 1)
+    for key in ("languages", "outcome"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, (list, str)):
+            error("invalid-section", f"'{key}' must be a list such as [da, en]", nodes[key][1])
+    return problems

@@ -1,0 +1,184 @@
+"""Checks a map for errors (it is wrong) and warnings (it is probably unfinished).
+
+Example
+-------
+>>> from gmb.causalmap import CausalMap
+>>> cmap = CausalMap.new("demo")
+>>> cmap.add_variable("sleep", "Søvn")
+>>> cmap.add_variable("screens", "Skærmtid")
+>>> cmap.add_link("screens", "sleep", "?")
+>>> [p.code for p in validate(cmap).warnings]
+['no-causes', 'unknown-polarity', 'no-outcome']
+"""
+
+from __future__ import annotations
+
+import numbers
+import unicodedata
+from dataclasses import dataclass, field
+
+from gmb.causalmap import CausalMap
+from gmb.schema import CONFIDENCES, KINDS, LINK_KEYS, POLARITIES, STRENGTHS, VARIABLE_KEYS
+
+__all__ = ["Problem", "Report", "validate", "near_duplicate_labels"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: ``level`` is ``error`` or ``warning``; it names a variable or a link."""
+
+    level: str
+    code: str
+    message: str
+    variable: str | None = None
+    link: tuple[str, str] | None = None
+    line: int | None = None
+
+    @property
+    def key(self) -> tuple:
+        """What the problem is about, independent of line numbers and wording."""
+        return self.code, self.variable, self.link
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "variable": self.variable,
+                "link": list(self.link) if self.link else None, "line": self.line}
+
+    def format(self, path: str | None = None) -> str:
+        """``path:line: level: message`` (as compilers print it)."""
+        where = ":".join(str(x) for x in (path, self.line) if x is not None)
+        return f"{where + ': ' if where else ''}{self.level}: {self.message}"
+
+
+@dataclass
+class Report:
+    """The errors and warnings of one map."""
+
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not self.errors and not self.warnings
+
+    def add(self, problem: Problem) -> None:
+        (self.errors if problem.level == "error" else self.warnings).append(problem)
+
+    def to_dict(self) -> dict:
+        return {"errors": [p.to_dict() for p in self.errors],
+                "warnings": [p.to_dict() for p in self.warnings]}
+
+
+def validate(cmap: CausalMap) -> Report:
+    """All errors and warnings of a map, each with the line it comes from when the map was loaded."""
+    report = Report()
+    lines = cmap.origin
+    var_line = (lambda v: lines.variable_lines.get(v)) if lines else (lambda v: None)
+    link_line = (lambda u, v: lines.link_lines.get((u, v))) if lines else (lambda u, v: None)
+
+    def var_problem(level, code, var, message):
+        report.add(Problem(level, code, f"variable {var!r}: {message}", variable=var, line=var_line(var)))
+
+    def link_problem(level, code, u, v, message):
+        report.add(Problem(level, code, f"link {u} → {v}: {message}", link=(u, v), line=link_line(u, v)))
+
+    themes = cmap.themes if isinstance(cmap.themes, dict) else {}
+    for var, attrs in cmap.graph.nodes(data=True):
+        kind = attrs.get("kind", "index")
+        if kind not in KINDS:
+            var_problem("error", "invalid-kind", var, f"kind {kind!r} is not one of {', '.join(KINDS)}")
+        theme = attrs.get("theme")
+        if theme is not None and theme not in themes:
+            known = ", ".join(themes) or "none yet"
+            var_problem("error", "unknown-theme", var, f"unknown theme {theme!r} (themes: {known}); "
+                        f"add it with 'gmb theme add MAP {theme} --label TEXT'")
+        adjust = attrs.get("adjust_time")
+        if adjust is not None and not _positive(adjust):
+            var_problem("error", "invalid-adjust-time", var, f"adjust_time {adjust!r} must be a positive number")
+        if not attrs.get("label"):
+            var_problem("warning", "no-label", var, f"no label; add one with 'gmb var set MAP {var} label.{cmap.languages[0]}=TEXT'")
+        for key in attrs:
+            if key not in VARIABLE_KEYS:
+                var_problem("warning", "unknown-key", var, f"unknown key {key!r} (known: {', '.join(VARIABLE_KEYS)})")
+        indegree, outdegree = cmap.graph.in_degree(var), cmap.graph.out_degree(var)
+        if indegree + outdegree == 0:
+            var_problem("warning", "isolated", var, "isolated: no links in or out")
+        elif indegree == 0 and kind not in ("action", "constant"):
+            var_problem("warning", "no-causes", var, "nothing causes it; add a link into it, or set kind=constant")
+        elif indegree and kind == "action":
+            var_problem("warning", "action-with-causes", var, "an action has causes; scenarios switch actions on, so these links are ignored")
+
+    for u, v, attrs in cmap.links():
+        if u == v:
+            link_problem("error", "self-link", u, v, "links a variable to itself; remove it")
+        polarity = attrs.get("polarity")
+        if polarity not in POLARITIES:
+            link_problem("error", "invalid-polarity", u, v, f"polarity {polarity!r} must be +, - or ?")
+        elif polarity == "?":
+            link_problem("warning", "unknown-polarity", u, v, "polarity not yet agreed (?)")
+        strength = attrs.get("strength")
+        if strength is not None and strength not in STRENGTHS and not _positive(strength):
+            link_problem("error", "invalid-strength", u, v,
+                         f"strength {strength!r} must be weak, medium, strong or a positive number")
+        delay = attrs.get("delay")
+        if delay is not None and not isinstance(delay, bool) and not _positive(delay, zero=True):
+            link_problem("error", "invalid-delay", u, v, f"delay {delay!r} must be true, false or a time (number ≥ 0)")
+        confidence = attrs.get("confidence")
+        if confidence is not None and confidence not in CONFIDENCES and not (
+                _positive(confidence, zero=True) and confidence <= 1):
+            link_problem("error", "invalid-confidence", u, v,
+                         f"confidence {confidence!r} must be low, medium, high or a number from 0 to 1")
+        for key in attrs:
+            if key not in LINK_KEYS:
+                link_problem("warning", "unknown-key", u, v, f"unknown key {key!r} (known: {', '.join(LINK_KEYS)})")
+
+    for link in cmap.invalid_links:
+        u, v = link.get("from"), link.get("to")
+        missing = [str(x) for x in (u, v) if x not in cmap.graph]
+        line = lines.link_lines.get((u, v)) if lines else None
+        if missing:
+            message = f"link {u} → {v}: no variable {' or '.join(repr(m) for m in missing)}; add it or fix the link"
+            report.add(Problem("error", "missing-variable", message, link=(u, v), line=line))
+        else:
+            report.add(Problem("error", "duplicate-link", f"link {u} → {v} appears more than once; keep one",
+                               link=(u, v), line=line))
+
+    for var in cmap.outcome:
+        if var not in cmap.graph:
+            report.add(Problem("error", "unknown-outcome", f"outcome {var!r} is not a variable; set it with 'gmb outcome MAP VAR'",
+                               variable=str(var), line=lines.key_lines.get("outcome") if lines else None))
+    if not cmap.outcome:
+        report.add(Problem("warning", "no-outcome", "no outcome set; choose one with 'gmb outcome MAP VAR'"))
+
+    for a, b, text_a, text_b in near_duplicate_labels(cmap):
+        var_problem("warning", "near-duplicate", b, f"label {text_b!r} is nearly the same as {text_a!r} of {a!r}; "
+                    f"if they are one variable, run 'gmb var merge MAP {a} {b}'")
+    return report
+
+
+def near_duplicate_labels(cmap: CausalMap) -> list[tuple[str, str, str, str]]:
+    """Pairs of variables whose labels differ only in case, spacing or punctuation, or by one letter
+    in a longer label: ``(var_a, var_b, label_a, label_b)``."""
+    buckets: dict[str, list[tuple[str, str, str]]] = {}
+    for var in cmap.graph:
+        for text in dict.fromkeys(cmap.names(var)[1:] or [var]):
+            norm = _normalise(text)
+            keys = {norm} | ({norm[:i] + norm[i + 1:] for i in range(len(norm))} if len(norm) >= 8 else set())
+            for key in keys:
+                buckets.setdefault(key, []).append((var, text, norm))
+    pairs: dict[tuple[str, str], tuple[str, str]] = {}
+    for entries in buckets.values():
+        for i, (var_a, text_a, norm_a) in enumerate(entries):
+            for var_b, text_b, norm_b in entries[i + 1:]:
+                if var_a != var_b and (var_a, var_b) not in pairs and (var_b, var_a) not in pairs:
+                    pairs[(var_a, var_b)] = (text_a, text_b)
+    return [(a, b, ta, tb) for (a, b), (ta, tb) in pairs.items()]
+
+
+def _normalise(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", str(text)).casefold() if ch.isalnum())
+
+
+def _positive(value, zero: bool = False) -> bool:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    return value >= 0 if zero else value > 0

@@ -1,0 +1,259 @@
+"""YAML text for map files: a readable house style, and edits that keep everything untouched.
+
+An edit rewrites only the entries whose data changed: comments, key order, quoting and spacing of
+everything else stay byte for byte. It works on the text with the positions the (C-accelerated)
+PyYAML composer reports, which is far faster than a round-trip parser. If the spliced text would
+not read back as the new data, the whole document is written afresh in the house style instead.
+
+Example
+-------
+>>> text = "# my map\\ntitle: Før   # kept\\nvariables:\\n  a: {label: A}\\n"
+>>> print(update_text(text, {"title": "Før", "variables": {"a": {"label": "A"}, "b": {"label": "B"}}}), end="")
+# my map
+title: Før   # kept
+variables:
+  a: {label: A}
+  b:
+    label: B
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+__all__ = ["dump_text", "update_text", "parse_text", "Loader"]
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SEQUENCE_ITEM = re.compile(r"\s*-\s+$")
+
+
+def parse_text(text: str) -> tuple[yaml.Node | None, Any]:
+    """Compose and construct a YAML document: ``(root node with positions, plain data)``."""
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return node, data
+
+
+def dump_text(data: dict) -> str:
+    """The whole document in the house style (block sections, one flow line per link)."""
+    return "".join(_emit_entry(key, value, 0, (key,)) for key, value in data.items())
+
+
+def update_text(text: str, new: dict) -> str:
+    """``text`` edited so that it reads as ``new``, changing only the entries that differ."""
+    try:
+        root, old = parse_text(text)
+    except yaml.YAMLError:
+        return dump_text(new)
+    if not isinstance(root, yaml.MappingNode) or root.flow_style or not isinstance(old, dict):
+        return dump_text(new)
+    splicer = _Splicer(text)
+    if not splicer.mapping(root, old, new, ()):
+        return dump_text(new)
+    result = splicer.result()
+    try:
+        if parse_text(result)[1] == new:
+            return result
+    except yaml.YAMLError:
+        pass
+    return dump_text(new)
+
+
+# -- house style ----------------------------------------------------------------------------
+
+def _is_block(path: tuple, value: Any) -> bool:
+    """Top-level sections and each variable are block collections; everything deeper is flow."""
+    if not isinstance(value, (dict, list)) or not value:
+        return False
+    if len(path) == 1:
+        return isinstance(value, dict) or any(isinstance(x, (dict, list)) for x in value)
+    return len(path) == 2 and path[0] == "variables" and isinstance(value, dict)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Quotes polarity signs ("+") and keeps text with line breaks on one line (as ``\\n``)."""
+
+    def represent_str(self, data: str) -> yaml.Node:
+        style = '"' if data in ("+", "-", "?") or "\n" in data else None
+        return self.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _Dumper.represent_str)
+
+
+def _flow(value: Any) -> str:
+    text = yaml.dump(value, Dumper=_Dumper, default_flow_style=True, allow_unicode=True,
+                     sort_keys=False, width=2 ** 31)
+    if text.endswith("\n...\n"):
+        text = text[:-5]
+    return text.rstrip("\n")
+
+
+def _emit_entry(key: Any, value: Any, indent: int, path: tuple) -> str:
+    pad = " " * indent
+    if not _is_block(path, value):
+        return f"{pad}{_flow(key)}: {_flow(value)}\n"
+    return f"{pad}{_flow(key)}:\n" + _emit_block(value, indent + 2, path)
+
+
+def _emit_block(value: dict | list, indent: int, path: tuple) -> str:
+    if isinstance(value, dict):
+        return "".join(_emit_entry(k, v, indent, path + (k,)) for k, v in value.items())
+    return "".join(_emit_item(item, indent) for item in value)
+
+
+def _emit_item(item: Any, indent: int) -> str:
+    return f"{' ' * indent}- {_flow(item)}\n"
+
+
+# -- splicing -------------------------------------------------------------------------------
+
+class _Splicer:
+    """Collects (start, end, replacement) edits on the original text."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.edits: list[tuple[int, int, str]] = []
+
+    def result(self) -> str:
+        out = self.text
+        order = sorted(range(len(self.edits)), reverse=True,
+                       key=lambda i: (self.edits[i][0], self.edits[i][1] > self.edits[i][0], i))
+        for start, end, new in (self.edits[i] for i in order):
+            out = out[:start] + new + out[end:]
+        return out
+
+    # positions
+    def _line_start(self, index: int) -> int:
+        return self.text.rfind("\n", 0, index) + 1
+
+    def _line_end(self, index: int) -> int:
+        end = self.text.find("\n", index)
+        return len(self.text) if end < 0 else end + 1
+
+    def _content_end(self, node: yaml.Node) -> int:
+        """The end of the last line holding the node's content (not trailing comments or blanks)."""
+        end = node.end_mark.index
+        if not isinstance(node, yaml.ScalarNode) and node.flow_style:
+            return self._line_end(end - 1)
+        if isinstance(node, yaml.ScalarNode) and node.style not in ("|", ">"):
+            return self._line_end(max(end - 1, node.start_mark.index))
+        pos = end
+        while pos > node.start_mark.index:
+            start = self._line_start(pos - 1)
+            stripped = self.text[start:pos].strip()
+            if stripped and not stripped.startswith("#"):
+                return self._line_end(start)
+            pos = start
+        return self._line_end(node.start_mark.index)
+
+    def _insert(self, at: int, text: str) -> None:
+        if at == len(self.text) and self.text and not self.text.endswith("\n"):
+            text = "\n" + text
+        self.edits.append((at, at, text))
+
+    # mappings
+    def mapping(self, node: yaml.MappingNode, old: dict, new: dict, path: tuple) -> bool:
+        pairs = {}
+        for knode, vnode in node.value:
+            if not isinstance(knode, yaml.ScalarNode):
+                return False
+            line_start = self._line_start(knode.start_mark.index)
+            if self.text[line_start:knode.start_mark.index].strip():
+                return False
+            pairs[_key_of(knode, old)] = (line_start, knode, vnode)
+        if set(pairs) != set(old):
+            return False
+        indent = node.start_mark.column
+        previous_end = pairs[next(iter(old))][0] if old else None
+        if previous_end is None:
+            return False
+        for key, value in new.items():
+            if key not in old:
+                self._insert(previous_end, _emit_entry(key, value, indent, path + (key,)))
+                continue
+            line_start, knode, vnode = pairs[key]
+            entry_end = self._content_end(vnode)
+            if old[key] != value:
+                self._change(line_start, entry_end, vnode, key, old[key], value, indent, path + (key,))
+            previous_end = entry_end
+        for key in old.keys() - new.keys():
+            line_start, _, vnode = pairs[key]
+            self.edits.append((line_start, self._content_end(vnode), ""))
+        return True
+
+    def _change(self, line_start, entry_end, vnode, key, old, new, indent, path) -> None:
+        block_node = not isinstance(vnode, yaml.ScalarNode) and not vnode.flow_style
+        if block_node and isinstance(old, dict) and isinstance(new, dict) and new:
+            if self.mapping(vnode, old, new, path):
+                return
+        elif block_node and isinstance(old, list) and isinstance(new, list) and new:
+            if self.sequence(vnode, old, new, path):
+                return
+        elif not block_node and not _is_block(path, new):
+            self.edits.append((vnode.start_mark.index, vnode.end_mark.index, _flow(new)))
+            return
+        self.edits.append((line_start, entry_end, _emit_entry(key, new, indent, path)))
+
+    # sequences
+    def sequence(self, node: yaml.SequenceNode, old: list, new: list, path: tuple) -> bool:
+        spans = []
+        for item in node.value:
+            line_start = self._line_start(item.start_mark.index)
+            if not _SEQUENCE_ITEM.fullmatch(self.text[line_start:item.start_mark.index]):
+                return False
+            spans.append((line_start, self._content_end(item), item))
+        if len(spans) != len(old) or not spans:
+            return False
+        indent = len(self.text[spans[0][0]:spans[0][2].start_mark.index]) - 2
+        old_index = {k: i for i, k in enumerate(_identities(old))}
+        matched: set[int] = set()
+        previous_end = spans[0][0]
+        for ident, item in zip(_identities(new), new):
+            i = old_index.get(ident)
+            if i is None:
+                self._insert(previous_end, _emit_item(item, indent))
+                continue
+            matched.add(i)
+            line_start, end, inode = spans[i]
+            if old[i] != item:
+                flow_node = isinstance(inode, yaml.ScalarNode) or inode.flow_style
+                if flow_node:
+                    self.edits.append((inode.start_mark.index, inode.end_mark.index, _flow(item)))
+                elif not (isinstance(inode, yaml.MappingNode) and isinstance(item, dict) and isinstance(old[i], dict)
+                          and item and self.mapping(inode, old[i], item, path + (i,))):
+                    self.edits.append((line_start, end, _emit_item(item, indent)))
+            previous_end = end
+        for i, (line_start, end, _) in enumerate(spans):
+            if i not in matched:
+                self.edits.append((line_start, end, ""))
+        return True
+
+
+def _key_of(knode: yaml.ScalarNode, old: dict) -> Any:
+    """The constructed key for a key node (``1`` for ``1:``, ``'x'`` for ``x:``)."""
+    if knode.value in old or knode.style is not None:
+        return knode.value
+    value = yaml.load(knode.value, Loader=Loader)
+    return value if value in old else knode.value
+
+
+def _identities(items: list) -> list[tuple]:
+    """A stable identity per list item: links by (from, to), other items by their value."""
+    seen: dict[tuple, int] = {}
+    out = []
+    for item in items:
+        if isinstance(item, dict) and "from" in item and "to" in item:
+            base = ("link", repr(item.get("from")), repr(item.get("to")))
+        else:
+            base = ("value", repr(item))
+        seen[base] = seen.get(base, 0) + 1
+        out.append(base + (seen[base],))
+    return out
