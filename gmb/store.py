@@ -9,7 +9,8 @@ Example
 -------
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "map.yaml"
->>> new_map(path, "Trivsel")
+>>> new_map(path, "Trivsel").title
+'Trivsel'
 >>> with edit_map(path) as cmap:
 ...     cmap.add_variable("sleep", {"da": "Søvn", "en": "Sleep"})
 >>> load_map(path).label("sleep", "en")
@@ -44,6 +45,7 @@ class MapDocument:
 
     path: Path
     text: str
+    root: yaml.MappingNode
     data: dict
     problems: list[Problem]
     origin: Origin
@@ -95,7 +97,7 @@ def read_document(path: str | os.PathLike) -> MapDocument:
                            f"{FORMAT_VERSION}); upgrade gmb", line=1)
     origin = Origin(str(path))
     problems = _structure(root, data, origin)
-    return MapDocument(path, text, data, problems, origin)
+    return MapDocument(path, text, root, data, problems, origin)
 
 
 def load_map(path: str | os.PathLike) -> CausalMap:
@@ -134,7 +136,7 @@ def edit_map(path: str | os.PathLike) -> Iterator[CausalMap]:
         if added:
             more = f" (and {len(added) - 1} more)" if len(added) > 1 else ""
             raise MapEditError(f"{path}: not saved, the edit would add an error: {added[0].message}{more}")
-        text = update_text(document.text, cmap.to_data())
+        text = update_text(document.text, cmap.to_data(), parsed=(document.root, document.data))
         if text != document.text:
             atomic_write(path, text)
 

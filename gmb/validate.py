@@ -7,6 +7,7 @@ Example
 >>> cmap.add_variable("sleep", "Søvn")
 >>> cmap.add_variable("screens", "Skærmtid")
 >>> cmap.add_link("screens", "sleep", "?")
+('screens', 'sleep')
 >>> [p.code for p in validate(cmap).warnings]
 ['no-causes', 'unknown-polarity', 'no-outcome']
 """
@@ -157,18 +158,19 @@ def validate(cmap: CausalMap) -> Report:
 
 def near_duplicate_labels(cmap: CausalMap) -> list[tuple[str, str, str, str]]:
     """Pairs of variables whose labels differ only in case, spacing or punctuation, or by one letter
-    in a longer label: ``(var_a, var_b, label_a, label_b)``."""
-    buckets: dict[str, list[tuple[str, str, str]]] = {}
+    (not a digit) in a longer label: ``(var_a, var_b, label_a, label_b)``."""
+    buckets: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for var in cmap.graph:
         for text in dict.fromkeys(cmap.names(var)[1:] or [var]):
             norm = _normalise(text)
+            digits = "".join(ch for ch in norm if ch.isdigit())
             keys = {norm} | ({norm[:i] + norm[i + 1:] for i in range(len(norm))} if len(norm) >= 8 else set())
             for key in keys:
-                buckets.setdefault(key, []).append((var, text, norm))
+                buckets.setdefault((key, digits), []).append((var, text))
     pairs: dict[tuple[str, str], tuple[str, str]] = {}
     for entries in buckets.values():
-        for i, (var_a, text_a, norm_a) in enumerate(entries):
-            for var_b, text_b, norm_b in entries[i + 1:]:
+        for i, (var_a, text_a) in enumerate(entries):
+            for var_b, text_b in entries[i + 1:]:
                 if var_a != var_b and (var_a, var_b) not in pairs and (var_b, var_a) not in pairs:
                     pairs[(var_a, var_b)] = (text_a, text_b)
     return [(a, b, ta, tb) for (a, b), (ta, tb) in pairs.items()]
