@@ -2,4 +2,5 @@
 
 from gmb.cli import main
 
-main(prog_name="gmb")
+if __name__ == "__main__":
+    main(prog_name="gmb")

@@ -19,6 +19,8 @@ from gmb.validate import validate
 def new_command(map_path, title, languages, force):
     """Create an empty map file.  Example: gmb new map.yaml --title "Trivsel" """
     langs = [x.strip() for x in languages.split(",") if x.strip()]
+    if not langs:
+        raise click.BadParameter("give at least one language code, e.g. da,en", param_hint="--languages")
     new_map(map_path, title, langs, force=force)
     click.echo(f"created {map_path} ({', '.join(langs)})")
 
