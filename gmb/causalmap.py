@@ -160,7 +160,8 @@ class CausalMap:
 
     def theme_label(self, theme: str, lang: str | None = None) -> str:
         """A theme's label in ``lang`` (default: the map's first language), else its id."""
-        return self.text((self.themes.get(theme) or {}).get("label"), lang, default=theme)
+        entry = self.themes.get(theme)
+        return self.text(entry.get("label") if isinstance(entry, dict) else entry, lang, default=theme)
 
     def text(self, value: Any, lang: str | None = None, default: str = "") -> str:
         """Text given as ``{lang: text}`` or plain, in ``lang``, else the map's languages in order."""
@@ -329,10 +330,11 @@ class CausalMap:
     def flip_link(self, src: str, dst: str) -> str:
         """Reverse a link's polarity (``+`` ↔ ``-``). Returns the new polarity."""
         attrs = self.link(src, dst)
-        flipped = {"+": "-", "-": "+"}.get(attrs.get("polarity"))
+        polarity = attrs.get("polarity")
+        flipped = {"+": "-", "-": "+"}.get(polarity) if isinstance(polarity, str) else None
         if flipped is None:
             raise MapEditError(f"link {self.resolve(src)} → {self.resolve(dst)} has polarity "
-                               f"{attrs.get('polarity')!r}; set + or - with 'gmb link set ... polarity=+'")
+                               f"{polarity!r}; set + or - with 'gmb link set ... polarity=+'")
         attrs["polarity"] = flipped
         return flipped
 

@@ -51,7 +51,8 @@ class MapDocument:
     origin: Origin
 
     def to_map(self) -> CausalMap:
-        cmap = CausalMap.from_data(self.data)
+        """The map; with structural problems, the map of the well-formed parts (for show/validate)."""
+        cmap = CausalMap.from_data(_well_formed(self.data) if self.problems else self.data)
         cmap.origin = self.origin
         return cmap
 
@@ -208,6 +209,20 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def _well_formed(data: dict) -> dict:
+    """``data`` without the parts :func:`_structure` reports as broken (sections, entries of the wrong type)."""
+    shapes = {"variables": dict, "links": list, "themes": dict, "loops": dict, "layout": dict,
+              "languages": (list, str), "outcome": (list, str)}
+    data = {k: v for k, v in data.items() if k not in shapes or v is None or isinstance(v, shapes[k])}
+    if data.get("variables"):
+        data["variables"] = {k: v for k, v in data["variables"].items()
+                             if isinstance(k, str) and isinstance(v, (dict, type(None)))}
+    if data.get("links"):
+        data["links"] = [x for x in data["links"] if isinstance(x, dict)
+                         and isinstance(x.get("from"), str) and isinstance(x.get("to"), str)]
+    return data
 
 
 def _structure(root: yaml.MappingNode, data: dict, origin: Origin) -> list[Problem]:

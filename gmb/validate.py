@@ -88,7 +88,7 @@ def validate(cmap: CausalMap) -> Report:
         if kind not in KINDS:
             var_problem("error", "invalid-kind", var, f"kind {kind!r} is not one of {', '.join(KINDS)}")
         theme = attrs.get("theme")
-        if theme is not None and theme not in themes:
+        if theme is not None and not (isinstance(theme, str) and theme in themes):
             known = ", ".join(themes) or "none yet"
             var_problem("error", "unknown-theme", var, f"unknown theme {theme!r} (themes: {known}); "
                         f"add it with 'gmb theme add MAP {theme} --label TEXT'")

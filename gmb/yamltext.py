@@ -2,9 +2,10 @@
 
 An edit rewrites only the entries whose data changed: comments, key order, quoting and spacing of
 everything else stay byte for byte. It works on the text with the positions the (C-accelerated)
-PyYAML composer reports, which is far faster than a round-trip parser. Where the text has a shape
-the splicer does not handle (e.g. a block mapping inside a list item's first line), the whole
-document is written afresh in the house style instead.
+PyYAML composer reports, which is far faster than a round-trip parser. Where the text of an entry
+has a shape the splicer does not handle (e.g. a list item whose ``- `` stands alone on its line),
+that entry is written afresh in the house style; a document with aliases (``*name``) is written
+afresh as a whole, since an alias shares its anchor's text.
 
 Example
 -------
@@ -20,6 +21,7 @@ variables:
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -49,6 +51,8 @@ class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
         return super().resolve(kind, value, implicit)
 
 _STR = "tag:yaml.org,2002:str"
+_LINE_BREAKS = "\n\r\x85\u2028\u2029"
+"""What YAML reads as a line break: text holding one is written double-quoted, escaped."""
 _SEQUENCE_ITEM = re.compile(r"\s*-\s+$")
 
 
@@ -94,6 +98,8 @@ def update_text(text: str, new: dict, parsed: tuple[yaml.Node, Any] | None = Non
         return dump_text(new)
     if not isinstance(root, yaml.MappingNode) or root.flow_style or not isinstance(old, dict):
         return dump_text(new)
+    if "*" in text and _has_alias(root):  # an alias shares its anchor's text: no safe local edit
+        return dump_text(new)
     splicer = _Splicer(text)
     if not splicer.mapping(root, old, new, ()):
         return dump_text(new)
@@ -115,7 +121,7 @@ class _Dumper(yaml.SafeDumper):
     """Quotes polarity signs ("+") and keeps text with line breaks on one line (as ``\\n``)."""
 
     def represent_str(self, data: str) -> yaml.Node:
-        style = '"' if data in ("+", "-", "?") or "\n" in data else None
+        style = '"' if data in ("+", "-", "?") or any(ch in _LINE_BREAKS for ch in data) else None
         return self.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
@@ -194,28 +200,36 @@ class _Splicer:
         self.edits.append((at, at, text))
 
     # mappings
-    def mapping(self, node: yaml.MappingNode, old: dict, new: dict, path: tuple) -> bool:
-        pairs = {}
-        for knode, vnode in node.value:
+    def mapping(self, node: yaml.MappingNode, old: dict, new: dict, path: tuple, item: bool = False) -> bool:
+        """Splice a block mapping; ``item``: it is a list item, whose first key may follow the ``- ``."""
+        pairs, dashed = {}, False
+        for n, (knode, vnode) in enumerate(node.value):
             if not isinstance(knode, yaml.ScalarNode):
                 return False
             line_start = self._line_start(knode.start_mark.index)
-            if self.text[line_start:knode.start_mark.index].strip():
-                return False
+            prefix = self.text[line_start:knode.start_mark.index]
+            if prefix.strip():
+                if not (item and n == 0 and _SEQUENCE_ITEM.fullmatch(prefix)):
+                    return False
+                dashed = True
             pairs[_key_of(knode, old)] = (line_start, knode, vnode)
-        if set(pairs) != set(old):
+        if set(pairs) != set(old) or not old:
             return False
+        first = next(iter(old))
+        previous_end = pairs[first][0]
+        if dashed:  # the first key's line holds the "- ": that key stays, its value may change in place
+            if first not in new or not (_same(old[first], new[first]) or (
+                    _inline(pairs[first][2]) and not _is_block(path + (first,), new[first]))):
+                return False
+            previous_end = self._content_end(pairs[first][2])
         indent = node.start_mark.column
-        previous_end = pairs[next(iter(old))][0] if old else None
-        if previous_end is None:
-            return False
         for key, value in new.items():
             if key not in old:
                 self._insert(previous_end, _emit_entry(key, value, indent, path + (key,)))
                 continue
             line_start, knode, vnode = pairs[key]
             entry_end = self._content_end(vnode)
-            if old[key] != value:
+            if not _same(old[key], value):
                 self._change(line_start, entry_end, vnode, key, old[key], value, indent, path + (key,))
             previous_end = entry_end
         for key in old.keys() - new.keys():
@@ -224,7 +238,7 @@ class _Splicer:
         return True
 
     def _change(self, line_start, entry_end, vnode, key, old, new, indent, path) -> None:
-        block_node = not isinstance(vnode, yaml.ScalarNode) and not vnode.flow_style
+        block_node = not _inline(vnode)
         if block_node and isinstance(old, dict) and isinstance(new, dict) and new:
             if self.mapping(vnode, old, new, path):
                 return
@@ -246,29 +260,71 @@ class _Splicer:
             spans.append((line_start, self._content_end(item), item))
         if len(spans) != len(old) or not spans:
             return False
-        indent = len(self.text[spans[0][0]:spans[0][2].start_mark.index]) - 2
-        old_index = {k: i for i, k in enumerate(_identities(old))}
+        indent = self.text.index("-", spans[0][0]) - spans[0][0]   # the column of the first "-"
+        old_ids, new_ids = _identities(old), _identities(new)
+        if not _same_order(old_ids, new_ids):
+            return False
+        old_index = {k: i for i, k in enumerate(old_ids)}
+        gone = set(old_ids) - set(new_ids)
         matched: set[int] = set()
-        previous_end = spans[0][0]
-        for ident, item in zip(_identities(new), new):
+        previous_end, cursor = spans[0][0], 0
+        for ident, item in zip(new_ids, new):
             i = old_index.get(ident)
+            if i is None and cursor < len(old) and old_ids[cursor] in gone:
+                i = cursor   # the same item, changed (e.g. a link whose variable was renamed)
             if i is None:
                 self._insert(previous_end, _emit_item(item, indent))
                 continue
             matched.add(i)
+            cursor = i + 1
             line_start, end, inode = spans[i]
-            if old[i] != item:
-                flow_node = isinstance(inode, yaml.ScalarNode) or inode.flow_style
-                if flow_node:
+            if not _same(old[i], item):
+                if _inline(inode):
                     self.edits.append((inode.start_mark.index, inode.end_mark.index, _flow(item)))
                 elif not (isinstance(inode, yaml.MappingNode) and isinstance(item, dict) and isinstance(old[i], dict)
-                          and item and self.mapping(inode, old[i], item, path + (i,))):
+                          and item and self.mapping(inode, old[i], item, path + (i,), item=True)):
                     self.edits.append((line_start, end, _emit_item(item, indent)))
             previous_end = end
         for i, (line_start, end, _) in enumerate(spans):
             if i not in matched:
                 self.edits.append((line_start, end, ""))
         return True
+
+
+def _has_alias(root: yaml.Node) -> bool:
+    """Whether a node is reached twice (PyYAML composes ``*name`` as the anchored node itself)."""
+    seen, stack = set(), [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(x for pair in node.value for x in pair)
+    return False
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal and of the same types: ``1``, ``1.0`` and ``true`` differ (``==`` says they are equal)."""
+    try:
+        return a == b and json.dumps(a, sort_keys=True, default=repr) == json.dumps(b, sort_keys=True, default=repr)
+    except TypeError:  # keys of mixed types cannot be sorted
+        return False
+
+
+def _same_order(old: list, new: list) -> bool:
+    """Whether the items found in both lists come in the same order (the splicer cannot move text)."""
+    kept = set(old) & set(new)
+    return [x for x in old if x in kept] == [x for x in new if x in kept]
+
+
+def _inline(node: yaml.Node) -> bool:
+    """Whether the node's text lies within its start and end marks (flow style, or a one-line scalar)."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.style not in ("|", ">")
+    return bool(node.flow_style)
 
 
 def _key_of(knode: yaml.ScalarNode, old: dict) -> Any:

@@ -28,6 +28,10 @@ class GmbGroup(click.Group):
         except GmbError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
+        except click.UsageError as exc:  # a subcommand's bad option: one line too, not click's three
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.echo(f"error: {exc.format_message()}{where}", err=True)
+            ctx.exit(2)
         except BrokenPipeError:  # e.g. `gmb loops MAP | head`
             sys.stderr.close()
             ctx.exit(0)

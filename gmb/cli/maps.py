@@ -34,9 +34,9 @@ def show_command(map_path, as_json):
     cmap = document.to_map()
     report = validate(cmap)
     report.errors[:0] = document.problems
-    polarity = Counter(attrs.get("polarity") for _, _, attrs in cmap.links())
-    kinds = Counter(attrs.get("kind", "index") for _, attrs in cmap.graph.nodes(data=True))
-    themes = Counter(attrs.get("theme") for _, attrs in cmap.graph.nodes(data=True))
+    polarity = Counter(_text(attrs.get("polarity")) for _, _, attrs in cmap.links())
+    kinds = Counter(_text(attrs.get("kind", "index")) for _, attrs in cmap.graph.nodes(data=True))
+    themes = Counter(_text(attrs.get("theme")) for _, attrs in cmap.graph.nodes(data=True))
     summary = {
         "title": cmap.title, "languages": cmap.languages,
         "variables": cmap.graph.number_of_nodes(), "links": cmap.graph.number_of_edges(),
@@ -55,10 +55,15 @@ def show_command(map_path, as_json):
     click.echo(f"  links:     {summary['links']}  (+ {polarity['+']}, - {polarity['-']}, ? {polarity['?']})")
     for theme in summary["themes"]:
         click.echo(f"  theme:     {theme['label']} [{theme['id']}], {theme['variables']} variables")
-    outcome = ", ".join(cmap.label(v) if v in cmap.graph else v for v in cmap.outcome) or "(none set)"
+    outcome = ", ".join(cmap.label(v) if v in cmap.graph else str(v) for v in cmap.outcome) or "(none set)"
     click.echo(f"  outcome:   {outcome}")
     click.echo(f"  problems:  {len(report.errors)} errors, {len(report.warnings)} warnings"
                + ("  (details: gmb validate)" if report.errors or report.warnings else ""))
+
+
+def _text(value):
+    """A value from the file as a counter key (hand-written files may hold lists where text belongs)."""
+    return value if value is None or isinstance(value, str) else str(value)
 
 
 @click.command("validate")
