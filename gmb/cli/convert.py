@@ -1,0 +1,58 @@
+"""``gmb import`` and ``gmb export``: maps to and from CSV, GraphML and node-link JSON (see :mod:`gmb.formats`)."""
+
+from __future__ import annotations
+
+import click
+
+from gmb.cli.common import map_argument, warn
+from gmb.formats import FORMATS, export_map, import_file
+from gmb.store import load_map
+
+_FORMAT_HELP = f"One of {', '.join(FORMATS)}; by default guessed from the file's extension."
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str),
+              help="The map file to create (.yaml).")
+@click.option("--format", "fmt", metavar="F", help=_FORMAT_HELP)
+@click.option("--variables", type=click.Path(path_type=str),
+              help="CSV only: the variables CSV (id,label_da,label_en,theme,kind,…); "
+                   "default NAME.variables.csv beside NAME.csv if it exists.")
+@click.option("--title", help="The map's title (default: the file's, or its name).")
+@click.option("--force", is_flag=True, help="Replace an existing map file.")
+def import_command(file, out, fmt, variables, title, force):
+    """Read a map from another format into a new map file.
+
+    \b
+    Example: gmb import links.csv -o map.yaml --variables variables.csv --title "Trivsel"
+             gmb import drawing.graphml -o map.yaml
+    """
+    options = {"variables": variables} if variables else {}
+    cmap, warnings = import_file(file, out, fmt, force=force, title=title, **options)
+    for message in warnings:
+        warn(message)
+    click.echo(f"imported {cmap.graph.number_of_nodes()} variables, {cmap.graph.number_of_edges()} links, "
+               f"{len(cmap.themes)} themes from {file} into {out} (check it with: gmb validate {out})")
+
+
+@click.command("export")
+@map_argument
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str),
+              help="The file to write (.csv, .graphml, .json, …).")
+@click.option("--format", "fmt", metavar="F", help=_FORMAT_HELP)
+@click.option("--variables", type=click.Path(path_type=str),
+              help="CSV only: where to write the variables CSV (default NAME.variables.csv beside NAME.csv).")
+def export_command(map_path, out, fmt, variables):
+    """Write a map in another format.
+
+    \b
+    Example: gmb export models/havndal.yaml -o havndal.csv
+             gmb export models/havndal.yaml -o havndal.graphml
+    """
+    options = {"variables": variables} if variables else {}
+    files = export_map(load_map(map_path), out, fmt, **options)
+    click.echo(f"wrote {', '.join(files)}")
+
+
+COMMANDS = [import_command, export_command]
