@@ -1,0 +1,322 @@
+"""Structural analysis commands: ``gmb loops``, ``gmb loop name/story``, ``gmb analyze``, ``gmb paths``,
+``gmb press``. Each loads the map, makes one library call (:mod:`gmb.analysis`) and prints a
+readable report (labels in the map's first language), or JSON with ``--json``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+import sys
+
+import click
+
+from gmb.analysis.centrality import DEFAULT_LOOP_LIMIT, MEASURES
+from gmb.cli.common import echo_json, map_argument, warn
+from gmb.store import edit_map, load_map
+
+LOOP_LIMIT = 1000
+"""``gmb loops`` lists at most this many loops (the shortest) unless told otherwise."""
+PATH_LIMIT = 200
+"""``gmb paths`` lists at most this many paths (the shortest) unless told otherwise."""
+FEW_STABLE = 100
+"""``gmb press`` warns when fewer samples than this were stable."""
+
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+_MAX_LENGTH = click.option("--max-length", type=click.IntRange(min=1), metavar="N",
+                           help="Only loops of at most N variables (dense maps have millions of long loops).")
+
+
+def _limit(default: int, what: str):
+    return click.option("--limit", type=click.IntRange(min=0), default=default, show_default=True, metavar="N",
+                        help=f"List at most N {what}, the shortest; 0 for no limit (may take very long).")
+
+
+@click.command("loops")
+@map_argument
+@click.option("--through", metavar="VAR", help="Only the loops through this variable (id or label).")
+@_MAX_LENGTH
+@_limit(LOOP_LIMIT, "loops")
+@_JSON
+def loops_command(map_path, through, max_length, limit, as_json):
+    """List the feedback loops: R reinforcing, B balancing, ? a link's polarity not agreed.
+
+    \b
+    A loop is reinforcing when it has an even number of - links, balancing when odd. Each loop
+    has a stable id; name it with 'gmb loop name'. Shortest loops first.
+    Example: gmb loops models/havndal.yaml --through "Søvn"
+    """
+    from gmb.analysis.loops import find_loops
+
+    cmap = load_map(map_path)
+    with _Progress("looking for loops") as progress:
+        listing = find_loops(cmap, through=through, max_length=max_length, limit=limit or None, progress=progress)
+    named = cmap.loops
+    counts = listing.counts()
+    if as_json:
+        echo_json({"loops": [{"id": loop.id, "polarity": loop.polarity, "length": loop.length,
+                              "variables": list(loop.variables), "name": _loop_name(cmap, loop.id)}
+                             for loop in listing.loops],
+                   "counts": counts.by_polarity(), "by_length": counts.by_length(),
+                   "most_looped": [{"id": v, "loops": n} for v, n in counts.most_looped()],
+                   "complete": listing.complete, "reason": listing.reason})
+        return
+    where = f" through {cmap.label(cmap.resolve(through))}" if through else ""
+    if not listing.loops:
+        click.echo(f"No feedback loops{where} in {map_path}: no chain of links leads back to where it started.")
+        return
+    pol = counts.by_polarity()
+    click.echo(f"{counts.total} feedback loops{where} in {map_path}"
+               f"{'' if listing.complete else ' (not all of them, see below)'}: "
+               f"{pol['R']} reinforcing (R), {pol['B']} balancing (B), {pol['?']} of unknown polarity (?)\n")
+    rows = []
+    for loop in listing.loops:
+        chain = " → ".join(cmap.label(v) for v in loop.variables + loop.variables[:1])
+        name = _loop_name(cmap, loop.id)
+        rows.append([loop.id, loop.polarity, str(loop.length), f"«{name}»  {chain}" if name else chain])
+    click.echo(_table(["id", "kind", "length", "loop"], rows, right={2}))
+    click.echo("\nBy length: " + " · ".join(f"{n} of {length}" for length, n in counts.by_length().items()))
+    click.echo("In most loops: " + " · ".join(f"{cmap.label(v)} {n}" for v, n in counts.most_looped()))
+    click.echo("R: reinforcing (an even number of − links) · B: balancing (odd) · "
+               "?: a link's polarity is not agreed")
+    if not listing.complete:
+        click.echo(f"\nNOT ALL LOOPS ARE LISTED: {listing.reason}. "
+                   "Change what is listed with --limit N (0: no limit) and --max-length N.")
+    elif not through:
+        for loop_id in named:
+            if listing.get(loop_id) is None:
+                name = _loop_name(cmap, loop_id)
+                warn(f"loops: {loop_id}{f' ({name})' if name else ''} matches no loop of the map; "
+                     "its links may have changed")
+
+
+@click.group("loop")
+def loop_group():
+    """Name a feedback loop, or tell its story, in the map (shown in the HTML explorer)."""
+
+
+@loop_group.command("name")
+@map_argument
+@click.argument("loop_ref", metavar="LOOP-ID")
+@click.argument("text")
+@click.option("--lang", help="Language of the name (default: the map's first).")
+def loop_name_command(map_path, loop_ref, text, lang):
+    """Give a loop a name.  LOOP-ID is an id from 'gmb loops' (its start is enough) or a chain 'a > b > c'.
+
+    Example: gmb loop name models/havndal.yaml L2-5e0c "Træt af skærmen" --lang da
+    """
+    from gmb.analysis.loops import name_loop
+
+    with edit_map(map_path) as cmap:
+        loop = name_loop(cmap, loop_ref, text, lang)
+        chain = " → ".join(cmap.label(v) for v in loop.variables + loop.variables[:1])
+    click.echo(f"named loop {loop.id} ({chain}): {text.strip()}")
+
+
+@loop_group.command("story")
+@map_argument
+@click.argument("loop_ref", metavar="LOOP-ID")
+@click.argument("text")
+@click.option("--lang", help="Language of the story (default: the map's first).")
+def loop_story_command(map_path, loop_ref, text, lang):
+    """Tell a loop's story in your own words (replaces the generated one).
+
+    Example: gmb loop story models/havndal.yaml L2-5e0c "Jo mere skærm, jo mindre søvn ..."
+    """
+    from gmb.analysis.loops import tell_loop
+
+    with edit_map(map_path) as cmap:
+        loop = tell_loop(cmap, loop_ref, "story", text, lang)
+    click.echo(f"stored the story of loop {loop.id}")
+
+
+_COLUMNS = {"in": "in_degree", "out": "out_degree", "degree": "degree", "between": "betweenness",
+            "close": "closeness", "reach": "reach", "loops": "loops"}
+"""The table's column headings and the measures of :data:`gmb.analysis.centrality.MEASURES` they show."""
+_LEGEND = "\n".join(f"{head:8}  {MEASURES[key]}" for head, key in _COLUMNS.items())
+
+
+@click.command("analyze", help=f"""Which variables are central, and the map's size, density and loops.
+
+\b
+{_LEGEND}
+Example: gmb analyze models/havndal.yaml --csv centrality.csv
+""")
+@map_argument
+@_JSON
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
+              help="Also write the table of variables to FILE (CSV).")
+@_MAX_LENGTH
+@click.option("--limit", type=click.IntRange(min=1), default=DEFAULT_LOOP_LIMIT, show_default=True, metavar="N",
+              help="Count at most N loops (the shortest) for the loops column.")
+def analyze_command(map_path, as_json, csv_path, max_length, limit):
+    from gmb.analysis.centrality import centrality_table, map_summary
+    from gmb.analysis.loops import count_loops
+    from gmb.store import atomic_write
+
+    cmap = load_map(map_path)
+    with _Progress("counting loops") as progress:
+        loops = count_loops(cmap, max_length=max_length, limit=limit, progress=progress)
+    table, summary = centrality_table(cmap, loops), map_summary(cmap, loops)
+    if csv_path:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(table[0]) if table else ["id"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table)
+        atomic_write(csv_path, buffer.getvalue())
+    if as_json:
+        echo_json({"variables": table} | summary)
+        if csv_path:
+            click.echo(f"wrote {csv_path}", err=True)
+        return
+    average = summary["average_path_length"]
+    pol = summary["loops"]
+    click.echo(f"{map_path}: {summary['variables_count']} variables, {summary['links_count']} links, "
+               f"density {summary['density']:.3f}, average path length "
+               f"{'-' if average is None else f'{average:.2f}'} links")
+    click.echo(f"Feedback loops: {summary['loops_total']}{'' if summary['loops_complete'] else '+'} "
+               f"(R {pol['R']}, B {pol['B']}, ? {pol['?']})"
+               + ("" if summary["loops_complete"] else f"; counted: {summary['loops_reason']}"))
+    rows = sorted(table, key=lambda r: (-r["degree"], -r["betweenness"], r["label"].casefold()))
+    cells = [[r["label"]] + [f"{r[key]:.3f}" if isinstance(r[key], float) else r[key] for key in _COLUMNS.values()]
+             for r in rows]
+    click.echo("\n" + _table(["variable", *_COLUMNS], cells, right=set(range(1, len(_COLUMNS) + 1))))
+    click.echo("\n" + _LEGEND)
+    if csv_path:
+        click.echo(f"wrote {csv_path}")
+
+
+@click.command("paths")
+@map_argument
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="TO")
+@click.option("--max-length", type=click.IntRange(min=1), metavar="N", help="Only paths of at most N links.")
+@_limit(PATH_LIMIT, "paths")
+@_JSON
+def paths_command(map_path, source, target, max_length, limit, as_json):
+    """How FROM reaches TO: every path of links, its net sign, and whether they agree.
+
+    \b
+    A path's sign is + when it has an even number of - links, - when odd, ? when a link's
+    polarity is not agreed. When paths of opposite sign exist, the effect is ambiguous: it
+    depends on which paths are stronger (see 'gmb press').
+    Example: gmb paths models/havndal.yaml bike_paths children_mental_health
+    """
+    from gmb.analysis.paths import VERDICTS, pathways
+
+    cmap = load_map(map_path)
+    result = pathways(cmap, source, target, max_length=max_length, limit=limit or None)
+    counts = result.by_sign()
+    if as_json:
+        echo_json({"from": result.source, "to": result.target,
+                   "paths": [{"variables": list(p.variables), "sign": p.sign, "length": p.length}
+                             for p in result.paths],
+                   "counts": counts, "verdict": result.verdict, "complete": result.complete, "reason": result.reason})
+        return
+    src, dst = cmap.label(result.source), cmap.label(result.target)
+    click.echo(f"{len(result.paths)} paths from {src} to {dst}: {counts['+']} raise it (+), {counts['-']} lower "
+               f"it (−), {counts['?']} of unknown sign (?)")
+    if result.paths:
+        click.echo("\n" + _table(["sign", "links", "path"],
+                                 [[p.sign, p.length, " → ".join(cmap.label(v) for v in p.variables)]
+                                  for p in result.paths], right={1}) + "\n")
+    verdict = VERDICTS[result.verdict].replace("the target", dst)
+    click.echo(f"Verdict: {verdict}" + ("" if result.complete else " (among the listed paths)"))
+    if not result.complete:
+        click.echo(f"NOT ALL PATHS ARE LISTED: {result.reason}. Change what is listed with --limit N "
+                   "(0: no limit) and --max-length N.")
+    elif not result.paths and cmap.graph.in_degree(result.target) == 0:
+        click.echo(f"{dst} has no causes: no link leads into it.")
+
+
+@click.command("press")
+@map_argument
+@click.option("--outcome", metavar="VAR", help="The outcome variable (default: the map's first outcome).")
+@click.option("--samples", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="How many sets of link weights to draw.")
+@click.option("--seed", type=int,
+              help="Random seed; the same seed gives the same numbers (default: a new one, printed).")
+@_JSON
+def press_command(map_path, outcome, samples, seed, as_json):
+    """Which way the outcome moves in the long run under a sustained push on each variable.
+
+    \b
+    Levins' loop analysis as in QPress: link weights are drawn at random (uniform 0-1) with the
+    map's signs (a ? link gets a random sign), every variable settles back by itself, unstable
+    draws are dropped, and the long-run response -(W - I)^-1 is solved for each stable draw.
+    'rises' is the share of stable draws in which the outcome goes up; a direction is called
+    up or down when at least 80% of draws agree.
+    Example: gmb press models/havndal.yaml --samples 2000 --seed 1
+    """
+    from gmb.analysis.press import press_response
+
+    cmap = load_map(map_path)
+    seed = secrets.randbelow(1_000_000) if seed is None else seed
+    result = press_response(cmap, outcome, samples=samples, seed=seed)
+    if as_json:
+        echo_json({"outcome": result.outcome, "samples": result.samples, "stable": result.stable,
+                   "seed": result.seed, "unknown_links": result.unknown_links,
+                   "variables": [row | {"label": cmap.label(row["id"])} for row in result.variables]})
+        return
+    name = cmap.label(result.outcome)
+    click.echo(f"Long-run response of {name} to a sustained push on each variable")
+    unknown = f"; {result.unknown_links} links of unknown polarity got random signs" if result.unknown_links else ""
+    click.echo(f"{result.samples} weight samples (seed {result.seed}), {result.stable} stable and used{unknown}")
+    if not result.stable:
+        click.echo("No sample was stable: for every draw some reinforcing loop outweighs the variables' "
+                   "self-regulation, so the model runs away instead of settling. Check the reinforcing loops "
+                   f"('gmb loops {map_path}').")
+        return
+    if result.stable < FEW_STABLE:
+        click.echo(f"Only {result.stable} of {result.samples} samples were stable (in the others a reinforcing loop "
+                   f"runs away), so each share below is uncertain by about ±{1 / result.stable ** 0.5:.0%}; "
+                   "raise --samples for firmer numbers.")
+    connected = [r for r in result.variables if r["rises"] is not None]
+    connected.sort(key=lambda r: (-r["rises"], r["falls"], cmap.label(r["id"]).casefold()))
+    click.echo("\n" + _table(["pushed variable", "rises", "falls", "direction"],
+                             [[cmap.label(r["id"]), f"{r['rises']:.0%}", f"{r['falls']:.0%}", r["direction"]]
+                              for r in connected], right={1, 2}))
+    unconnected = [cmap.label(r["id"]) for r in result.variables if r["direction"] == "no path"]
+    if unconnected:
+        click.echo(f"\nNo path to {name} (a push there does not move it): {', '.join(unconnected)}")
+    click.echo("\nrises/falls: share of stable samples in which the outcome goes up/down · "
+               "up/down: at least 80% agree · uncertain: it depends on the link strengths")
+
+
+def _loop_name(cmap, loop_id: str) -> str | None:
+    entry = cmap.loops.get(loop_id)
+    return cmap.text(entry.get("name")) or None if isinstance(entry, dict) else None
+
+
+def _table(headers: list[str], rows: list[list], right: set[int] = frozenset()) -> str:
+    """Rows as text columns; columns in ``right`` are aligned right, the last column is not padded."""
+    cells = [headers] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = []
+    for row in cells:
+        parts = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        parts[-1] = row[-1] if len(headers) - 1 not in right else parts[-1]
+        lines.append("  ".join(parts).rstrip())
+    return "\n".join(lines)
+
+
+class _Progress:
+    """Shows a count on stderr while a slow search runs, if stderr is a terminal; clears it after."""
+
+    def __init__(self, what: str):
+        self.what, self.shown = what, False
+
+    def __enter__(self):
+        return self.show if sys.stderr.isatty() else None
+
+    def show(self, count: int, shortest: bool) -> None:
+        doing = "more than the limit; keeping the shortest" if shortest else self.what
+        click.echo(f"\r{doing}: {count:,} found…  ", err=True, nl=False)
+        self.shown = True
+
+    def __exit__(self, *exc) -> None:
+        if self.shown:
+            click.echo("\r" + " " * 70 + "\r", err=True, nl=False)
+
+
+COMMANDS = [loops_command, loop_group, analyze_command, paths_command, press_command]
