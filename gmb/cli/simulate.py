@@ -1,0 +1,121 @@
+"""Commands that turn a map into a stock-and-flow model and run scenarios: ``build`` and ``simulate``.
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> from click.testing import CliRunner
+>>> from gmb.cli import main
+>>> from gmb.store import new_map, edit_map
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = new_map(folder / "map.yaml", "Trivsel")
+>>> with edit_map(folder / "map.yaml") as cmap:
+...     cmap.add_variable("mood", "Humør")
+>>> result = CliRunner().invoke(main, ["build", str(folder / "map.yaml"), "-o", str(folder / "model")])
+>>> sorted(p.name for p in (folder / "model").iterdir())
+['ASSUMPTIONS.md', 'map.mdl', 'map.xmile']
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import click
+
+from gmb.cli.common import echo_json, map_argument, warn
+from gmb.errors import GmbError
+from gmb.sd.output import write_model, write_results
+from gmb.sd.scenarios import load_scenarios
+from gmb.sd.simulate import ENGINES, choose_dt, simulate
+from gmb.sd.spec import build_spec
+from gmb.sd.stability import check_stability
+from gmb.store import load_map
+
+
+@click.command("build")
+@map_argument
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=str),
+              help="Directory for the model files (created if missing).")
+def build_command(map_path, out_dir):
+    """Write the map as a stock-and-flow model: XMILE, Vensim .mdl and ASSUMPTIONS.md.
+
+    Example: gmb build models/havndal.yaml -o out/havndal-model
+    """
+    spec = build_spec(load_map(map_path))
+    stability = check_stability(spec)
+    if not stability.stable:
+        warn(stability.message())
+    for path in write_model(spec, out_dir, stem=Path(map_path).stem, source=map_path):
+        click.echo(f"wrote {path}")
+
+
+@click.command("simulate")
+@map_argument
+@click.option("--scenarios", "scenarios_path", required=True, type=click.Path(path_type=str),
+              help="Scenario file (YAML), e.g. workshops/havndal/scenarios.yaml.")
+@click.option("--outcome", "outcomes", multiple=True, metavar="VAR",
+              help="Outcome to compare (id or label); repeat for more. Default: the map's outcome.")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=str),
+              help="Directory for results.csv, summary.csv, PNG plots and ASSUMPTIONS.md.")
+@click.option("--engine", type=click.Choice(ENGINES), default="pysd", show_default=True,
+              help="Simulation engine.")
+@click.option("--dt", type=float, help="Euler step in the scenario file's time unit (default: from the "
+              "time constants, at most a quarter of the smallest).")
+@click.option("--lang", help="Language of plot labels and the table (default: the map's first).")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison table as JSON.")
+def simulate_command(map_path, scenarios_path, outcomes, out_dir, engine, dt, lang, as_json):
+    """Run the baseline and each scenario, and compare the outcome(s) at the horizon.
+
+    Example: gmb simulate models/havndal.yaml --scenarios workshops/havndal/scenarios.yaml -o out/havndal
+    """
+    cmap = load_map(map_path)
+    spec = build_spec(cmap)
+    plan = load_scenarios(scenarios_path, cmap, spec)
+    chosen = [cmap.resolve(name) for name in outcomes] or [v for v in cmap.outcome if v in spec.variables]
+    if not chosen:
+        raise GmbError(f"{map_path}: no outcome to compare; give --outcome VAR or set one with "
+                       f"'gmb outcome {map_path} VAR'")
+    if dt is not None and not (dt > 0 and math.isfinite(dt)):
+        raise click.BadParameter(f"{dt:g} is not a positive number", param_hint="--dt")
+    step, step_warning = choose_dt(spec, plan, None if dt is None else dt * plan.unit_months)
+    if step_warning:
+        warn(step_warning)
+    stability = check_stability(spec)
+    if not stability.stable:
+        warn(stability.message())
+    runs = len(plan.scenarios) + 1
+    if len(plan.scenarios) > 1:
+        with click.progressbar(length=runs, label=f"simulating {runs} runs", file=sys.stderr,
+                               item_show_func=lambda name: name) as bar:
+            results = simulate(spec, plan, chosen, engine=engine, dt=step,
+                               on_run=lambda name: bar.update(1, name))
+    else:
+        results = simulate(spec, plan, chosen, engine=engine, dt=step)
+    written = write_results(results, cmap, out_dir, lang, source=map_path) if out_dir else []
+    if as_json:
+        echo_json({"dt": step / plan.unit_months, "time_unit": plan.time_unit,
+                   "horizon": plan.horizon / plan.unit_months, "summary": results.summary(),
+                   "files": [str(p) for p in written]})
+        return
+    _print_table(results, cmap, lang)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+def _print_table(results, cmap, lang) -> None:
+    plan = results.plan
+    labels = {s.name: cmap.text(s.label, lang, default=s.name) for s in plan.scenarios}
+    width = max(len(label) for label in labels.values()) + 2
+    rows = results.summary()
+    for var in results.outcomes:
+        base = next(r["baseline"] for r in rows if r["outcome"] == var)
+        click.echo(f"{cmap.label(var, lang)} at {plan.horizon / plan.unit_months:g} {plan.time_unit}s "
+                   f"(baseline {base:.4g}; dt {results.dt / plan.unit_months:.3g} {plan.time_unit}s)")
+        click.echo(f"  {'scenario':<{width}}{'value':>10}{'change':>11}{'change %':>11}")
+        for row in (r for r in rows if r["outcome"] == var):
+            percent = "n/a" if math.isnan(row["percent"]) else f"{row['percent']:+.2f}%"
+            click.echo(f"  {labels[row['scenario']]:<{width}}{row['value']:>10.4f}{row['change']:>+11.4f}{percent:>11}")
+
+
+COMMANDS = [build_command, simulate_command]

@@ -1,0 +1,242 @@
+"""Scenario files: named what-if runs, each a list of interventions, read with line numbers.
+
+A scenario file (e.g. ``workshops/<site>/scenarios.yaml``)::
+
+    horizon: 120            # how long to simulate, in time units (default 10 years)
+    time_unit: month        # month (default) or year
+    dt: 0.25                # optional Euler step, in time units
+    scenarios:
+      safe_routes:
+        label: {da: Sikre skoleveje, en: Safe routes to school}
+        interventions:
+          - {action: safe_bike_paths, level: 1, start: 12, ramp: 12}  # switch an action on
+          - {push: screen_limits, by: 0.2, start: 6, ramp: 12}        # push a variable by a share
+          - {link: [parental_worry, screen_limits], strength: strong} # change a link's strength
+          - {constant: parents_resources, value: 0.8}                 # set a constant
+
+A push adds ``by`` to the variable's indicated value (0.2 = 20 % of today's level), rising linearly
+from ``start`` over ``ramp`` (0 = at once); an action goes to ``level`` the same way. A mistake
+names the file, the line and the scenario.
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> from gmb.causalmap import CausalMap
+>>> from gmb.sd.spec import build_spec
+>>> cmap = CausalMap.new("demo")
+>>> cmap.add_variable("sleep", {"da": "Søvn", "en": "Sleep"})
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "scenarios.yaml"
+>>> _ = path.write_text("horizon: 2\\ntime_unit: year\\nscenarios:\\n  more_sleep:\\n"
+...                     "    - {push: Søvn, by: 0.1, ramp: 0.5}\\n", encoding="utf-8")
+>>> plan = load_scenarios(path, cmap, build_spec(cmap))
+>>> plan.horizon, plan.scenarios[0].settings
+(24.0, {'push_sleep': 0.1, 'push_start_sleep': 0.0, 'push_ramp_sleep': 6.0})
+"""
+
+from __future__ import annotations
+
+import numbers
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from gmb.causalmap import CausalMap
+from gmb.errors import MapFileError, UnknownVariableError
+from gmb.sd.spec import ModelSpec
+from gmb.store import read_text
+from gmb.yamltext import parse_text
+
+__all__ = ["Scenario", "ScenarioPlan", "load_scenarios", "BASELINE", "TIME_UNITS"]
+
+BASELINE = "baseline"
+"""The name of the run without interventions, which every scenario is compared against."""
+TIME_UNITS = {"month": 1.0, "months": 1.0, "måned": 1.0, "måneder": 1.0,
+              "year": 12.0, "years": 12.0, "år": 12.0}
+"""Time units a scenario file may use, in months (the model's unit)."""
+
+_FILE_KEYS = ("horizon", "time_unit", "dt", "scenarios")
+_SCENARIO_KEYS = ("label", "description", "interventions")
+_KINDS = {"push": ("by", "start", "ramp"), "action": ("level", "start", "ramp"),
+          "link": ("strength",), "constant": ("value",)}
+
+
+@dataclass
+class Scenario:
+    """One run: its name, label and the model constants it sets (``settings``, times in months)."""
+
+    name: str
+    label: str | dict | None = None
+    settings: dict[str, float] = field(default_factory=dict)
+    line: int | None = None
+
+
+@dataclass
+class ScenarioPlan:
+    """A scenario file: horizon and dt in months, the unit to report times in, and the scenarios."""
+
+    path: str
+    horizon: float
+    time_unit: str
+    dt: float | None
+    scenarios: list[Scenario]
+
+    @property
+    def unit_months(self) -> float:
+        """How many months one reporting time unit is."""
+        return TIME_UNITS[self.time_unit]
+
+    def tunable(self) -> set[str]:
+        """Every model constant some scenario sets."""
+        return {name for s in self.scenarios for name in s.settings}
+
+
+def load_scenarios(path: str | os.PathLike, cmap: CausalMap, spec: ModelSpec) -> ScenarioPlan:
+    """Read and check a scenario file against a map and its model spec."""
+    return _Reader(Path(path), cmap, spec).plan()
+
+
+class _Reader:
+    def __init__(self, path: Path, cmap: CausalMap, spec: ModelSpec):
+        self.path, self.cmap, self.spec = path, cmap, spec
+        self.scenario: str | None = None
+        self.scale = 1.0
+
+    def fail(self, node: yaml.Node | None, message: str):
+        where = f"scenario {self.scenario!r}: " if self.scenario else ""
+        raise MapFileError(self.path, where + message, line=node.start_mark.line + 1 if node else None)
+
+    def plan(self) -> ScenarioPlan:
+        text = read_text(self.path)
+        try:
+            root, data = parse_text(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            what = " ".join(str(getattr(exc, "problem", None) or exc).split())
+            raise MapFileError(self.path, f"not valid YAML: {what}; fix the syntax there",
+                               line=mark.line + 1 if mark else None) from None
+        if not isinstance(root, yaml.MappingNode):
+            raise MapFileError(self.path, "is not a scenario file (expected 'horizon:' and 'scenarios:')", line=1)
+        fields = self.mapping(root, data, _FILE_KEYS, "the file")
+        unit_node, unit = fields.get("time_unit", (None, "month"))
+        if unit not in TIME_UNITS:
+            self.fail(unit_node, f"time_unit {unit!r} is not one of month, year")
+        scale = self.scale = TIME_UNITS[unit]
+        horizon = self.number(*fields.get("horizon", (root, 120 / scale)), "horizon", positive=True)
+        dt = self.number(*fields["dt"], "dt", positive=True) * scale if "dt" in fields else None
+        if "scenarios" not in fields:
+            self.fail(root, "no 'scenarios:'; add named scenarios, each a list of interventions")
+        node, scenarios = fields["scenarios"]
+        if not isinstance(node, yaml.MappingNode) or not scenarios:
+            self.fail(node, "'scenarios' must map each scenario's name to its interventions")
+        named = self.mapping(node, scenarios, None, "scenarios")
+        runs = [self.read_scenario(knode, *named[knode.value]) for knode, _ in node.value]
+        return ScenarioPlan(str(self.path), horizon * scale, unit, dt, runs)
+
+    def mapping(self, node: yaml.MappingNode, data: dict, known, what: str) -> dict[str, tuple]:
+        """``{key: (value node, value)}`` of a mapping; unknown or repeated keys are errors."""
+        fields: dict[str, tuple] = {}
+        for (knode, vnode), (key, value) in zip(node.value, data.items()):
+            if not isinstance(knode, yaml.ScalarNode):
+                self.fail(knode, f"a key in {what} must be a name")
+            if knode.value in fields:
+                self.fail(knode, f"{knode.value!r} appears twice in {what}; keep one")
+            if known is not None and knode.value not in known:
+                self.fail(knode, f"unknown key {knode.value!r} in {what} (known: {', '.join(known)})")
+            fields[knode.value] = (vnode, value)
+        return fields
+
+    def number(self, node: yaml.Node, value, what: str, positive: bool = False, minimum: float | None = None):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            self.fail(node, f"{what} {value!r} must be a number")
+        if positive and value <= 0:
+            self.fail(node, f"{what} {value!r} must be positive")
+        if minimum is not None and value < minimum:
+            self.fail(node, f"{what} {value!r} must be at least {minimum:g}")
+        return float(value)
+
+    def read_scenario(self, knode: yaml.Node, vnode: yaml.Node, value) -> Scenario:
+        name = knode.value
+        self.scenario = name
+        if name.casefold() == BASELINE:
+            self.fail(knode, f"{name!r} is the run without interventions; give the scenario another name")
+        scenario = Scenario(name, line=knode.start_mark.line + 1)
+        if isinstance(vnode, yaml.MappingNode):
+            fields = self.mapping(vnode, value, _SCENARIO_KEYS, f"scenario {name!r}")
+            label_node, label = fields.get("label", (None, None))
+            if label is not None and not (isinstance(label, str) or isinstance(label, dict) and label and all(
+                    isinstance(text, str) and text for text in label.values())):
+                self.fail(label_node, "label must be text or {da: TEXT, en: TEXT} (quote text that has commas)")
+            scenario.label = label
+            vnode, value = fields.get("interventions", (vnode, None))
+        if not isinstance(vnode, yaml.SequenceNode) or not value:
+            self.fail(vnode, "give a list of interventions, e.g. - {action: ACTION, level: 1, start: 12}")
+        seen: dict[str, int] = {}
+        for item_node, item in zip(vnode.value, value):
+            for param, number in self.intervention(item_node, item).items():
+                if param in seen:
+                    self.fail(item_node, f"sets the same thing as line {seen[param]}; keep one")
+                seen[param] = item_node.start_mark.line + 1
+                scenario.settings[param] = number
+        return scenario
+
+    def intervention(self, node: yaml.Node, item) -> dict[str, float]:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, "an intervention is a mapping such as {push: VARIABLE, by: 0.1}")
+        kinds = [k for k in _KINDS if k in item]
+        if len(kinds) != 1:
+            self.fail(node, "an intervention has one of push:, action:, link:, constant: "
+                      f"(found {', '.join(kinds) or 'none'})")
+        kind = kinds[0]
+        fields = self.mapping(node, item, (kind, *_KINDS[kind]), f"a {kind} intervention")
+        target_node, target = fields[kind]
+        required = {"push": "by", "constant": "value", "link": "strength"}.get(kind)
+        if required and required not in fields:
+            self.fail(node, f"a {kind} intervention needs {required}:")
+        timing = {key: self.number(*fields[key], key, minimum=0) * self.scale
+                  for key in ("start", "ramp") if key in fields}
+        if kind == "link":
+            return self.link(target_node, target, *fields["strength"])
+        var = self.variable(target_node, target)
+        if kind == "constant":
+            self.expect_kind(target_node, var, "constant")
+            return {var.params["value"]: self.number(*fields["value"], "value")}
+        if kind == "action":
+            self.expect_kind(target_node, var, "action")
+            level = self.number(*fields.get("level", (node, 1)), "level")
+            return {var.params["level"]: level, var.params["start"]: timing.get("start", 0.0),
+                    var.params["ramp"]: timing.get("ramp", 0.0)}
+        self.expect_kind(target_node, var, "index")
+        return {var.params["push"]: self.number(*fields["by"], "by"),
+                var.params["push_start"]: timing.get("start", 0.0), var.params["push_ramp"]: timing.get("ramp", 0.0)}
+
+    def variable(self, node: yaml.Node, name):
+        try:
+            return self.spec.variables[self.cmap.resolve(str(name))]
+        except UnknownVariableError as exc:
+            self.fail(node, str(exc))
+
+    def expect_kind(self, node: yaml.Node, var, kind: str) -> None:
+        if var.kind == kind:
+            return
+        fixes = {"constant": f"it is a constant; set it with {{constant: {var.id}, value: ...}}",
+                 "action": f"it is an action; switch it on with {{action: {var.id}, level: 1}}",
+                 "index": f"it is an index variable; push it with {{push: {var.id}, by: 0.1}}",
+                 "stock": "it is a stock; push the causes of its flows instead",
+                 "equation": "it follows its own equation; push one of its causes instead"}
+        verb = {"constant": "set as a constant", "action": "switched on", "index": "pushed"}[kind]
+        self.fail(node, f"{var.id!r} cannot be {verb}: {fixes[var.kind]}")
+
+    def link(self, node: yaml.Node, ends, strength_node: yaml.Node, strength) -> dict[str, float]:
+        if not isinstance(ends, list) or len(ends) != 2:
+            self.fail(node, "link: give its two ends, e.g. link: [screen_time, sleep]")
+        source, target = (self.variable(n, e).id for n, e in zip(node.value, ends))
+        found = [l for l in self.spec.links if (l.source, l.target) == (source, target)]
+        if not found:
+            why = "the map has no such link" if not self.cmap.graph.has_edge(source, target) else \
+                "it is not in the model (see ASSUMPTIONS.md: polarity ? or into an action, constant or equation)"
+            self.fail(node, f"link {source} → {target} cannot be changed: {why}")
+        if strength in self.spec.strengths:
+            return {found[0].param: self.spec.strengths[strength]}
+        return {found[0].param: self.number(strength_node, strength, "strength", minimum=0)}

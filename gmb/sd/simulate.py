@@ -1,0 +1,120 @@
+"""Run the baseline and every scenario of a plan, and hold the results as tidy records.
+
+Example
+-------
+>>> import tempfile
+>>> from gmb.causalmap import CausalMap
+>>> from gmb.sd.spec import build_spec
+>>> from gmb.sd.scenarios import Scenario, ScenarioPlan
+>>> cmap = CausalMap.new("demo")
+>>> cmap.add_variable("mood", "Humør", adjust_time=1)
+>>> spec = build_spec(cmap)
+>>> plan = ScenarioPlan("inline", horizon=24, time_unit="month", dt=None,
+...                     scenarios=[Scenario("cheer", settings={"push_mood": 0.2})])
+>>> results = simulate(spec, plan, ["mood"], cache=tempfile.mkdtemp())
+>>> row = results.summary()[0]
+>>> row["scenario"], round(row["value"], 6), round(row["percent"], 4)
+('cheer', 1.2, 20.0)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+import numpy as np
+
+from gmb.errors import GmbError
+from gmb.sd.pysd_engine import PySDEngine, Run
+from gmb.sd.scenarios import BASELINE, ScenarioPlan
+from gmb.sd.spec import ModelSpec
+
+__all__ = ["Results", "simulate", "choose_dt", "ENGINES"]
+
+ENGINES = ("pysd",)
+"""The simulation engines ``simulate`` can use."""
+
+
+@dataclass
+class Results:
+    """Every run of a plan (the baseline first), the outcomes compared, and the step used (months)."""
+
+    spec: ModelSpec
+    plan: ScenarioPlan
+    outcomes: list[str]
+    dt: float
+    runs: dict[str, Run]
+
+    def records(self) -> Iterator[tuple[str, float, str, float]]:
+        """``(scenario, time, variable, value)`` rows, times in the plan's time unit."""
+        scale = self.plan.unit_months
+        for name, run in self.runs.items():
+            for var, values in run.values.items():
+                for time, value in zip(run.times, values):
+                    yield name, round(float(time) / scale, 10), var, float(value)
+
+    def summary(self) -> list[dict]:
+        """Each outcome under each scenario at the horizon, against the baseline (absolute and %)."""
+        rows = []
+        baseline = self.runs[BASELINE]
+        for var in self.outcomes:
+            base = float(baseline.values[var][-1])
+            for name, run in self.runs.items():
+                if name == BASELINE:
+                    continue
+                value = float(run.values[var][-1])
+                percent = (value - base) / abs(base) * 100 if base else math.nan
+                rows.append({"outcome": var, "scenario": name, "baseline": base, "value": value,
+                             "change": value - base, "percent": percent})
+        return rows
+
+
+def choose_dt(spec: ModelSpec, plan: ScenarioPlan, dt: float | None = None) -> tuple[float, str]:
+    """The Euler step in months: ``dt`` (months) if given, else the plan's, else the spec's default.
+
+    The horizon must be a whole number of steps. Returns the step and a warning (empty if none)
+    when a given step is coarser than a quarter of the smallest time constant.
+    """
+    chosen = dt if dt is not None else plan.dt if plan.dt is not None else spec.default_dt()
+    unit, scale = plan.time_unit, plan.unit_months
+    if not (chosen > 0 and math.isfinite(chosen)):
+        raise GmbError(f"dt {chosen / scale:g} must be a positive number of {unit}s")
+    steps = plan.horizon / chosen
+    if abs(steps - round(steps)) > 1e-9 * max(1.0, steps) or round(steps) < 1:
+        raise GmbError(f"the horizon ({plan.horizon / scale:g} {unit}s) is not a whole number of steps of dt "
+                       f"{chosen / scale:g}; choose a dt that divides it")
+    limit = min(spec.time_constants(), default=math.inf) / 4
+    warning = ""
+    if chosen > limit:
+        warning = (f"dt {chosen / scale:.3g} {unit}s is more than a quarter of the smallest time constant "
+                   f"({limit * 4 / scale:.3g} {unit}s); results may be inaccurate, try --dt "
+                   f"{spec.default_dt() / scale:.3g}")
+    return chosen, warning
+
+
+def simulate(spec: ModelSpec, plan: ScenarioPlan, outcomes: list[str], engine: str = "pysd",
+             dt: float | None = None, on_run: Callable[[str], None] | None = None,
+             cache: str | os.PathLike | None = None) -> Results:
+    """Run the baseline and each scenario of ``plan``; ``dt`` in months (default: :func:`choose_dt`).
+
+    ``on_run`` is called with each scenario's name after it ran (for a progress bar).
+    """
+    if engine not in ENGINES:
+        raise GmbError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    step, _ = choose_dt(spec, plan, dt)
+    model = PySDEngine(spec, tunable=plan.tunable(), cache=cache)
+    runs: dict[str, Run] = {}
+    for name, settings in [(BASELINE, {})] + [(s.name, s.settings) for s in plan.scenarios]:
+        run = model.run(settings, final_time=plan.horizon, dt=step)
+        for var, values in run.values.items():
+            bad = np.flatnonzero(~np.isfinite(values))
+            if bad.size:
+                raise GmbError(f"{'the baseline' if name == BASELINE else f'scenario {name!r}'}: variable "
+                               f"{var!r} is not a finite number from time {run.times[bad[0]]:g}; check its "
+                               "equation, or the stability warning")
+        runs[name] = run
+        if on_run:
+            on_run(name)
+    return Results(spec, plan, list(outcomes), step, runs)
