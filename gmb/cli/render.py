@@ -1,0 +1,66 @@
+"""``gmb html`` (interactive page for residents) and ``gmb circle`` (printable connection circle).
+
+Static pictures for reports are written by ``gmb export MAP -o map.png|.svg|.pdf``.
+"""
+
+from __future__ import annotations
+
+import click
+
+from gmb.cli.common import map_argument
+from gmb.store import load_map
+
+_LANGUAGE_HELP = "Language to open in (one of the map's languages, e.g. da or en; default: the map's first)."
+
+
+@click.command("html")
+@map_argument
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str),
+              help="The page to write (.html).")
+@click.option("--language", help=_LANGUAGE_HELP)
+@click.option("--results", type=click.Path(path_type=str),
+              help="A directory written by 'gmb simulate': adds charts of the outcome under each scenario.")
+@click.option("--scenarios", type=click.Path(path_type=str),
+              help="With --results: the scenario file that was simulated, to name the scenarios in the charts.")
+@click.option("--size-by", default="loops", show_default=True,
+              help="Centrality that sets the size of the dots: loops, degree, betweenness, closeness, reach, "
+                   "in_degree or out_degree.")
+@click.option("--max-loops", default=200, show_default=True, type=click.IntRange(1),
+              help="At most this many loops in the loop explorer.")
+def html_command(map_path, out, language, results, scenarios, size_by, max_loops):
+    """Write the map as one interactive HTML page that works offline.
+
+    \b
+    Example: gmb html models/havndal.yaml -o havndal.html
+             gmb html models/havndal.yaml -o havndal.html --language en --results out/havndal \\
+                 --scenarios workshops/havndal/scenarios.yaml
+    """
+    from gmb.render.html import write_html
+
+    if scenarios and not results:
+        raise click.UsageError("--scenarios names the scenarios of --results; give --results DIR too")
+    files = write_html(load_map(map_path), out, language=language, results=results, scenarios=scenarios,
+                       size_by=size_by, max_loops=max_loops)
+    click.echo(f"wrote {', '.join(files)}")
+
+
+@click.command("circle")
+@map_argument
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str),
+              help="The page to write (.pdf, .png or .svg).")
+@click.option("--language", help=_LANGUAGE_HELP)
+@click.option("--blank", is_flag=True, help="Only the variables around the circle, no links: for a group to draw on.")
+def circle_command(map_path, out, language, blank):
+    """Draw a printable connection circle: variables around a circle, links as chords.
+
+    \b
+    Example: gmb circle models/havndal.yaml -o circle.pdf
+             gmb circle models/havndal.yaml -o blank-circle.pdf --blank
+    """
+    from gmb.render.circle import write_circle
+
+    files = write_circle(load_map(map_path), out, language=language, links=not blank)
+    click.echo(f"wrote {', '.join(files)}")
+
+
+COMMANDS = [html_command, circle_command]

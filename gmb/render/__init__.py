@@ -1,0 +1,10 @@
+"""Pictures of a map: they read a map (and simulation results) and draw it; they compute nothing new.
+
+- :mod:`gmb.render.html` — one self-contained interactive HTML page for residents (``gmb html``);
+- :mod:`gmb.render.static` — a static diagram for reports, PNG/SVG/PDF (``gmb export MAP -o x.png``);
+- :mod:`gmb.render.circle` — a printable connection circle (``gmb circle``);
+- helpers: :mod:`~gmb.render.layout` (deterministic positions), :mod:`~gmb.render.stories` (loops told
+  in Danish and English), :mod:`~gmb.render.charts` (results as chart data), :mod:`~gmb.render.style`.
+
+Heavy libraries (pyvis, matplotlib) are imported only inside the functions that draw.
+"""

@@ -1,0 +1,126 @@
+"""Simulation results as chart data for the HTML page: the outcome over time under each scenario.
+
+Reads the tidy table ``results.csv`` (columns ``scenario,time,variable,value``) that
+``gmb simulate`` writes into its results directory, and returns, for each outcome variable of the
+map, one line per scenario (the baseline first). The page draws them as small inline SVG charts
+(no chart library). Given the scenario file the results came from, scenarios are named by their
+labels in each language and the time axis by its unit.
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> from gmb.causalmap import CausalMap
+>>> cmap = CausalMap.new("demo")
+>>> cmap.add_variable("mood", {"da": "Humør", "en": "Mood"})
+>>> _ = cmap.set_outcome(["mood"])
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "results.csv").write_text(
+...     "scenario,time,variable,value\\nbase,0,mood,1\\nbase,12,mood,1\\npush,0,mood,1\\npush,12,mood,1.25\\n")
+>>> chart = outcome_charts(cmap, folder, ["da", "en"])[0]
+>>> chart["label"], [(s["scenario"], s["values"]) for s in chart["series"]]
+({'da': 'Humør', 'en': 'Mood'}, [('base', [1.0, 1.0]), ('push', [1.0, 1.25])])
+>>> _ = (folder / "scenarios.yaml").write_text("time_unit: month\\nscenarios:\\n  push: {label: {da: Skub, en: Push}}\\n")
+>>> chart = outcome_charts(cmap, folder, ["da", "en"], folder / "scenarios.yaml")[0]
+>>> chart["unit"], [s["label"] for s in chart["series"]]
+('month', [None, {'da': 'Skub', 'en': 'Push'}])
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from pathlib import Path
+
+import yaml
+
+from gmb.causalmap import CausalMap
+from gmb.errors import GmbError, MapFileError
+from gmb.store import read_text
+
+__all__ = ["RESULTS_FILE", "read_results", "scenario_names", "outcome_charts"]
+
+RESULTS_FILE = "results.csv"
+"""The tidy results table in a ``gmb simulate`` output directory (as :mod:`gmb.sd.output` names it)."""
+BASELINE = "baseline"
+COLUMNS = ("scenario", "time", "variable", "value")
+
+
+def read_results(folder: str | os.PathLike) -> dict[str, dict[str, list[tuple[float, float]]]]:
+    """``{variable: {scenario: [(time, value), ...]}}`` from ``folder/results.csv``, times sorted."""
+    path = Path(folder) / RESULTS_FILE
+    if not Path(folder).is_dir():
+        raise MapFileError(folder, "is not a directory; give the directory 'gmb simulate' wrote its results to")
+    if not path.is_file():
+        raise MapFileError(path, "no such file; run 'gmb simulate MAP --out DIR' first and give that DIR")
+    reader = csv.DictReader(io.StringIO(read_text(path)))
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise MapFileError(path, f"missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}", line=1)
+    table: dict[str, dict[str, list[tuple[float, float]]]] = {}
+    for line, row in enumerate(reader, start=2):
+        try:
+            time, value = float(row["time"]), float(row["value"])
+        except (TypeError, ValueError):
+            raise MapFileError(path, f"time and value must be numbers, got {row['time']!r} and {row['value']!r}",
+                               line=line) from None
+        if math.isfinite(time) and math.isfinite(value):
+            table.setdefault(row["variable"], {}).setdefault(row["scenario"], []).append((time, value))
+    for scenarios in table.values():
+        for points in scenarios.values():
+            points.sort()
+    return table
+
+
+def scenario_names(path: str | os.PathLike, languages: list[str]) -> tuple[dict[str, dict], str | None]:
+    """``({scenario: {lang: label}}, time_unit)`` from a scenario file (``scenarios: {id: {label: ...}}``)."""
+    try:
+        data = yaml.safe_load(read_text(path))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise MapFileError(path, "not valid YAML; fix the syntax there", line=mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict) or not isinstance(data.get("scenarios"), dict):
+        raise MapFileError(path, "is not a scenario file (expected 'scenarios: {id: {label: ...}}')")
+    names = {}
+    for scenario, entry in data["scenarios"].items():
+        label = entry.get("label") if isinstance(entry, dict) else None
+        if isinstance(label, dict):
+            names[str(scenario)] = {lang: str(label.get(lang) or next(iter(label.values()), "")) for lang in languages}
+        elif label:
+            names[str(scenario)] = {lang: str(label) for lang in languages}
+    unit = data.get("time_unit")
+    return names, str(unit) if unit else None
+
+
+def outcome_charts(cmap: CausalMap, folder: str | os.PathLike, languages: list[str],
+                   scenarios: str | os.PathLike | None = None) -> list[dict]:
+    """One chart per outcome variable found in the results: labels, range, unit and one series per scenario."""
+    if not cmap.outcome:
+        raise GmbError("the map has no outcome to chart; set one with 'gmb outcome MAP VARIABLE'")
+    table = read_results(folder)
+    names, unit = scenario_names(scenarios, languages) if scenarios is not None else ({}, None)
+    charts = []
+    for var in cmap.outcome:
+        runs = table.get(var)
+        if not runs or var not in cmap.graph:
+            continue
+        order = sorted(runs, key=lambda name: name != BASELINE)  # the baseline first, then file order
+        values = [v for points in runs.values() for _, v in points]
+        charts.append({
+            "variable": var,
+            "label": {lang: cmap.label(var, lang) for lang in languages},
+            "unit": unit,
+            "min": _round(min(values)), "max": _round(max(values)),
+            "series": [{"scenario": name, "label": names.get(name), "times": [_round(t) for t, _ in runs[name]],
+                        "values": [_round(v) for _, v in runs[name]]} for name in order],
+        })
+    if not charts:
+        raise MapFileError(Path(folder) / RESULTS_FILE, f"has no rows for the outcome "
+                           f"{', '.join(cmap.outcome)}; simulate this map again")
+    return charts
+
+
+def _round(x: float) -> float:
+    """Six significant digits: enough for a small chart, and a smaller page."""
+    return float(f"{x:.6g}")

@@ -1,0 +1,95 @@
+"""Feedback loops told in plain language (Danish and English), generated from the chain of links.
+
+A loop ``screen_time → sleep → tiredness → screen_time`` with polarities ``-``, ``-``, ``+`` reads
+"More screen time → less sleep → more tiredness → more screen time — a reinforcing loop".
+Each step says which way the next variable moves when the first one goes up; delayed links say
+"after a while". A facilitator's own story in the map file (``loops: {id: {story: ...}}``) is
+used instead where there is one.
+
+Example
+-------
+>>> from gmb.causalmap import CausalMap
+>>> cmap = CausalMap.new("demo")
+>>> cmap.add_variable("screen_time", {"da": "Skærmtid", "en": "Screen time"})
+>>> cmap.add_variable("sleep", {"da": "Søvn", "en": "Sleep"})
+>>> cmap.add_variable("tired", {"da": "Træthed", "en": "Tiredness"})
+>>> _ = cmap.add_link("screen_time", "sleep", "-")
+>>> _ = cmap.add_link("sleep", "tired", "-", delay=True)
+>>> _ = cmap.add_link("tired", "screen_time", "+")
+>>> chain = ("screen_time", "sleep", "tired")
+>>> loop_story(cmap, chain, "en")
+'More screen time → less sleep → (after a while) more tiredness → more screen time — a reinforcing loop'
+>>> loop_story(cmap, chain, "da")
+'Mere skærmtid → mindre søvn → (efter et stykke tid) mere træthed → mere skærmtid — en forstærkende løkke'
+"""
+
+from __future__ import annotations
+
+from gmb.analysis.signed import chain_sign, link_sign
+from gmb.causalmap import CausalMap
+
+__all__ = ["loop_story", "loop_kind_text", "chain_text", "is_delayed", "WORDS"]
+
+WORDS = {
+    "da": {"more": "mere", "less": "mindre", "change": "ændring i", "delay": "efter et stykke tid",
+           "R": "en forstærkende løkke", "B": "en balancerende løkke",
+           "?": "en løkke, hvor en pils fortegn ikke er afklaret"},
+    "en": {"more": "more", "less": "less", "change": "a change in", "delay": "after a while",
+           "R": "a reinforcing loop", "B": "a balancing loop",
+           "?": "a loop with an arrow whose sign is not agreed"},
+}
+"""The words stories are built from, per language (other languages fall back to English)."""
+
+
+def loop_kind_text(kind: str, lang: str) -> str:
+    """"a reinforcing loop" / "en forstærkende løkke" for ``R`` (``B``, ``?`` likewise)."""
+    return _words(lang)[kind]
+
+
+def loop_story(cmap: CausalMap, variables: tuple[str, ...] | list[str], lang: str) -> str:
+    """The loop as a sentence in ``lang``: the chain of changes back to the start, then its kind."""
+    words = _words(lang)
+    steps = [_capitalise(f"{words['more']} {_lower_label(cmap.label(variables[0], lang))}")]
+    direction = 1  # +1 the variable goes up, -1 down, 0 unknown
+    for u, v in _links(variables):
+        attrs = cmap.graph.edges[u, v]
+        sign = link_sign(attrs)
+        direction = 0 if direction == 0 or sign == "?" else direction * (1 if sign == "+" else -1)
+        word = {1: words["more"], -1: words["less"], 0: words["change"]}[direction]
+        delay = f"({words['delay']}) " if is_delayed(attrs.get("delay")) else ""
+        steps.append(f"{delay}{word} {_lower_label(cmap.label(v, lang))}")
+    kind = {"+": "R", "-": "B", "?": "?"}[chain_sign(cmap, _links(variables))]
+    return f"{' → '.join(steps)} — {words[kind]}"
+
+
+def chain_text(cmap: CausalMap, variables: tuple[str, ...] | list[str], lang: str, limit: int = 4) -> str:
+    """A short title for an unnamed loop: its labels joined by arrows, cut after ``limit``."""
+    labels = [cmap.label(v, lang) for v in variables]
+    shown = labels[:limit] + (["…"] if len(labels) > limit else [labels[0]])
+    return " → ".join(shown)
+
+
+def _links(variables) -> list[tuple[str, str]]:
+    variables = list(variables)
+    return list(zip(variables, variables[1:] + variables[:1]))
+
+
+def _words(lang: str) -> dict[str, str]:
+    return WORDS.get(lang, WORDS["en"])
+
+
+def is_delayed(delay) -> bool:
+    """Whether a link's ``delay`` value marks it as delayed (``true`` or a positive number)."""
+    return delay is True or (not isinstance(delay, bool) and isinstance(delay, (int, float)) and delay > 0)
+
+
+def _lower_label(label: str) -> str:
+    """Lower-case the first letter, unless the first word looks like an acronym (LAN, TV)."""
+    first = label.split(" ", 1)[0].split("-", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
