@@ -1,0 +1,79 @@
+"""Import LOOPY models (ncase.me/loopy; ``.loopy.json`` or ``.json``).
+
+A LOOPY model is a JSON array: ``[nodes, edges, labels, state]``. A node is
+``[id, x, y, init, label, hue, ...]`` with its label URL-encoded (``job%20loss``); an edge is
+``[from, to, arc, strength, ...]`` where the strength's sign is the polarity (older files write
+±8 and ±9 for ±1). Text labels are not variables and are left out. A model copied from a LOOPY
+link, with ``%22`` for its quotes, is read too.
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "model.loopy.json"
+>>> _ = path.write_text('[[[1,100,100,0,"screen%20time",0],[2,300,100,0,"sleep",1]],'
+...                     '[[1,2,30,-1,0]],[],2]', encoding="utf-8")
+>>> cmap, warnings = read_map(path)
+>>> [(u, v, a["polarity"]) for u, v, a in cmap.links()], cmap.label("screen_time")
+([('screen_time', 'sleep', '-')], 'screen time')
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from urllib.parse import unquote
+
+from gmb.causalmap import CausalMap
+from gmb.errors import MapFileError
+from gmb.formats.builder import MapBuilder
+from gmb.formats.files import decode_text, read_input
+from gmb.formats.kumu import load_json
+from gmb.formats.naming import IdMaker, clean_text, finite_number
+
+__all__ = ["read_map"]
+
+
+def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
+    """Read a LOOPY model: ``(map, warnings)``."""
+    raw = read_input(path)
+    text = decode_text(path, raw).strip()
+    data = load_json(path, unquote(text).encode("utf-8") if '"' not in text and "%22" in text else raw)
+    if not isinstance(data, list) or len(data) < 2 or not all(isinstance(part, list) for part in data[:2]):
+        raise MapFileError(path, "is not a LOOPY model: expected a JSON array [nodes, edges, labels, ...]")
+    nodes, edges = data[0], data[1]
+    builder, ids, id_of, layout = MapBuilder(path), IdMaker(), {}, {}
+    for number, node in enumerate(nodes):
+        if not isinstance(node, list) or len(node) < 5 or _key(node[0]) is None:
+            raise MapFileError(path, f"node {number + 1} is not [id, x, y, init, label, ...]; is this a LOOPY file?")
+        label = clean_text(unquote(str(node[4]))) if isinstance(node[4], (str, int, float)) else ""
+        var = ids.make(label or f"node {node[0]}")
+        if _key(node[0]) in id_of:
+            raise MapFileError(path, f"node {number + 1}: id {node[0]} is used twice; each node needs its own id")
+        id_of[_key(node[0])] = var
+        builder.add_variable(var, {"label": label or f"node {node[0]}"}, where=f"node {number + 1}")
+        x, y = finite_number(node[1]), finite_number(node[2])
+        if x is not None and y is not None:
+            layout[var] = [x, y]
+    for number, edge in enumerate(edges):
+        if not isinstance(edge, list) or len(edge) < 4:
+            raise MapFileError(path, f"edge {number + 1} is not [from, to, arc, strength, ...]")
+        ends = [id_of.get(_key(end)) for end in edge[:2]]
+        if None in ends:
+            raise MapFileError(path, f"edge {number + 1} joins node ids {edge[0]!r} and {edge[1]!r}, "
+                               "which are not both nodes of the model")
+        strength = finite_number(edge[3])
+        polarity = "?" if not strength else "+" if strength > 0 else "-"
+        builder.add_link(ends[0], ends[1], {"polarity": polarity}, where=f"edge {number + 1}")
+    if len(data) > 2 and isinstance(data[2], list) and data[2]:
+        builder.warnings.append(f"{path}: {len(data[2])} text label(s) left out (they are notes on the canvas)")
+    if layout:
+        builder.meta["layout"] = layout
+    return builder.finish()
+
+
+def _key(value) -> str | None:
+    """A node id as text (LOOPY ids are numbers); None if it is not a number or text."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    number = finite_number(value)
+    return json.dumps(int(number) if number is not None and number == int(number) else value)
