@@ -13,7 +13,7 @@ import click
 
 from gmb import __version__
 from gmb.cli.common import GmbGroup
-from gmb.cli import edit, maps
+from gmb.cli import analysis, convert, edit, maps, render, simulate, workshop
 
 __all__ = ["main"]
 
@@ -30,6 +30,6 @@ def main() -> None:
     """
 
 
-for module in (maps, edit):
+for module in (maps, edit, workshop, convert, render, simulate, analysis):
     for command in module.COMMANDS:
         main.add_command(command)
