@@ -27,7 +27,7 @@ from typing import Any, Iterator
 import networkx as nx
 
 from gmb.errors import MapEditError, UnknownVariableError
-from gmb.schema import DEFAULT_LANGUAGES, FORMAT_VERSION
+from gmb.schema import DEFAULT_LANGUAGES, FORMAT_VERSION, STRENGTH_NUMBERS
 
 __all__ = ["CausalMap", "Origin"]
 
@@ -143,6 +143,16 @@ class CausalMap:
     @property
     def layout(self) -> dict[str, list]:
         return self.meta.get("layout") or {}
+
+    @property
+    def strength_numbers(self) -> dict[str, float]:
+        """The number each named strength stands for: the map's ``strengths:`` over gmb's defaults
+        (an invalid ``strengths:`` is reported by validation and ignored here)."""
+        given = self.meta.get("strengths")
+        numbers = dict(STRENGTH_NUMBERS)
+        if isinstance(given, dict):
+            numbers |= {k: float(v) for k, v in given.items() if k in numbers and _is_positive_number(v)}
+        return numbers
 
     @property
     def variables(self) -> list[str]:
@@ -390,6 +400,10 @@ def _plain_copy(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain_copy(v) for v in value]
     return value
+
+
+def _is_positive_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
 
 
 def _check_id(var_id: Any) -> str:

@@ -24,6 +24,8 @@ POLARITIES = ("+", "-", "?")
 KINDS = ("index", "stock", "constant", "action")
 STRENGTHS = ("weak", "medium", "strong")
 """Named link strengths; a link may also give a number instead."""
+STRENGTH_NUMBERS = {"weak": 0.25, "medium": 0.5, "strong": 0.75}
+"""The number w each named strength stands for, unless the map's ``strengths:`` says otherwise."""
 CONFIDENCES = ("low", "medium", "high")
 """Named confidence in a link; a number between 0 and 1 is also accepted."""
 

@@ -143,6 +143,13 @@ def validate(cmap: CausalMap) -> Report:
             report.add(Problem("error", "duplicate-link", f"link {u} → {v} appears more than once; keep one",
                                link=(u, v), line=line))
 
+    strengths = cmap.meta.get("strengths")
+    if strengths is not None and (not isinstance(strengths, dict) or any(
+            key not in STRENGTHS or not _positive(value) for key, value in strengths.items())):
+        report.add(Problem("error", "invalid-strengths", "strengths must map weak, medium and strong to positive "
+                           "numbers, e.g. {weak: 0.1, medium: 0.2, strong: 0.3}",
+                           line=lines.key_lines.get("strengths") if lines else None))
+
     for var in cmap.outcome:
         if var not in cmap.graph:
             report.add(Problem("error", "unknown-outcome", f"outcome {var!r} is not a variable; set it with 'gmb outcome MAP VAR'",

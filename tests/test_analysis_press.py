@@ -25,6 +25,14 @@ def test_linear_press_of_a_two_variable_loop_by_hand():
     assert result.response({"x": 2.0}) == pytest.approx({"x": 2 / (1 + a * b), "y": 2 * a / (1 + a * b)})
 
 
+def test_strength_names_stand_for_the_maps_strength_numbers():
+    cmap = make_map(BALANCING)
+    cmap.meta["strengths"] = {"weak": 0.1, "medium": 0.2}   # strong keeps gmb's default
+    a, b = 0.2, 0.1
+    assert weight_matrix(cmap).tolist() == [[0, -b], [a, 0]]
+    assert linear_press(cmap).effect("y", "x") == pytest.approx(a / (1 + a * b))
+
+
 def test_linear_press_weights_override_strengths_and_flag_a_runaway():
     cmap = make_map([("x", "y", "+"), ("y", "x", "+")])
     assert weight_matrix(cmap, {("x", "y"): 0.8, ("y", "x"): 2.0}).tolist() == [[0, 2.0], [0.8, 0]]

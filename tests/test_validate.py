@@ -109,8 +109,11 @@ def test_near_duplicate_rules(labels, duplicate):
     (lambda m: m.set_variable("b", {"kind": "flow"}), ("invalid-kind", "b", None)),
     (lambda m: m.set_variable("b", {"adjust_time": 0}), ("invalid-adjust-time", "b", None)),
     (lambda m: m.meta.update(outcome=["ghost"]), ("unknown-outcome", "ghost", None)),
+    (lambda m: m.meta.update(strengths={"weak": 0.1, "huge": 2}), ("invalid-strengths", None, None)),
+    (lambda m: m.meta.update(strengths={"weak": 0}), ("invalid-strengths", None, None)),
+    (lambda m: m.meta.update(strengths=[0.1, 0.2]), ("invalid-strengths", None, None)),
 ], ids=["polarity", "strength-word", "strength-negative", "strength-bool", "delay", "confidence", "theme", "kind",
-        "adjust-time", "outcome"])
+        "adjust-time", "outcome", "strengths-key", "strengths-zero", "strengths-list"])
 def test_each_error_kind(change, error):
     cmap = clean_map()
     change(cmap)

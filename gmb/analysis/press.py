@@ -11,7 +11,8 @@ Link strengths are rarely known, so :func:`press_response` samples them: magnitu
 and reports for each pushed variable the share in which the outcome rises. A share of at least
 0.8 either way is called a determined direction (Dambacher et al. 2002's sign determinacy).
 :func:`linear_press` is the exact response for fixed weights (strength names weak / medium /
-strong taken as 0.25 / 0.5 / 0.75), the long-run answer of the default simulation model.
+strong taken as the numbers the simulation uses: the map's ``strengths:``, else 0.25 / 0.5 / 0.75),
+the long-run answer of the default simulation model.
 
 Example
 -------
@@ -41,10 +42,7 @@ from gmb.causalmap import CausalMap
 from gmb.errors import GmbError
 
 __all__ = ["press_response", "PressResponse", "linear_press", "LinearPress", "weight_matrix",
-           "sample_weight_matrices", "press_matrices", "STRENGTH_WEIGHTS", "DETERMINACY"]
-
-STRENGTH_WEIGHTS = {"weak": 0.25, "medium": 0.5, "strong": 0.75}
-"""Link weight for each strength name; a link without a strength counts as medium."""
+           "sample_weight_matrices", "press_matrices", "DETERMINACY"]
 
 DETERMINACY = 0.8
 """The share of samples from which a direction counts as determined ('up' or 'down')."""
@@ -91,11 +89,11 @@ class PressResponse:
 def weight_matrix(cmap: CausalMap, weights: dict[tuple[str, str], float] | None = None) -> np.ndarray:
     """``W[i, j]``: sign times weight of the link from variable ``j`` to ``i`` (variables in file order).
 
-    A link's weight is ``weights[(from, to)]`` if given, else its strength (a name of
-    :data:`STRENGTH_WEIGHTS` or a number), else medium. A ``?`` link has no sign: an error.
+    A link's weight is ``weights[(from, to)]`` if given, else its strength (a number, or a name
+    standing for :attr:`CausalMap.strength_numbers`), else medium. A ``?`` link has no sign: an error.
     """
     analysis_graph(cmap)
-    weights = weights or {}
+    weights, numbers = weights or {}, cmap.strength_numbers
     index = {v: i for i, v in enumerate(cmap.variables)}
     matrix = np.zeros((len(index), len(index)))
     for u, v, attrs in cmap.links():
@@ -105,7 +103,7 @@ def weight_matrix(cmap: CausalMap, weights: dict[tuple[str, str], float] | None 
                            f"'gmb link set MAP {u} {v} polarity=+' (or -) first")
         strength = weights.get((u, v), attrs.get("strength"))
         strength = "medium" if strength is None else strength
-        weight = STRENGTH_WEIGHTS.get(strength, strength) if isinstance(strength, str) else strength
+        weight = numbers.get(strength, strength) if isinstance(strength, str) else strength
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
             raise GmbError(f"link {u} → {v}: strength {strength!r} must be weak, medium, strong or a number ≥ 0")
         matrix[index[v], index[u]] = weight if sign == "+" else -weight

@@ -36,6 +36,7 @@ import networkx as nx
 
 from gmb.causalmap import CausalMap
 from gmb.errors import GmbError, MapFileError, UnknownVariableError
+from gmb.schema import STRENGTH_NUMBERS
 from gmb.sd.equations import EquationError, Node, evaluate, parse, references
 from gmb.sd.identifiers import Namer
 from gmb.validate import validate
@@ -43,8 +44,6 @@ from gmb.validate import validate
 __all__ = ["ModelSpec", "Variable", "Link", "Assumption", "build_spec", "STRENGTH_NUMBERS", "DEFAULT_STRENGTH",
            "DEFAULT_ADJUST_TIME", "DEFAULT_DELAY", "DELAY_ORDER", "DEFAULT_BOUNDS", "TIME_UNIT"]
 
-STRENGTH_NUMBERS = {"weak": 0.25, "medium": 0.5, "strong": 0.75}
-"""The number w each named link strength stands for, unless the map's ``strengths:`` says otherwise."""
 DEFAULT_STRENGTH = "medium"
 """The strength of a link that gives none (a flow link without a strength carries its cause × 1)."""
 DEFAULT_ADJUST_TIME = 12.0
@@ -175,7 +174,7 @@ class _Builder:
 
     def spec(self) -> ModelSpec:
         graph = self.cmap.graph
-        self.strengths = self._strengths()
+        self.strengths = self.cmap.strength_numbers
         self.values = {var: self.namer.make(var) for var in graph}
         defaults = [var for var in graph if self._variable(var)]
         for var in self.variables.values():
@@ -187,22 +186,6 @@ class _Builder:
             self.note("given", f"actions, 0 until a scenario switches them on at a level: {', '.join(actions)}")
         self._general_notes(links, defaults)
         return ModelSpec(self.cmap.title, self.variables, links, self.ledger, self.strengths)
-
-    def _strengths(self) -> dict[str, float]:
-        given = self.cmap.meta.get("strengths")
-        if given is None:
-            return dict(STRENGTH_NUMBERS)
-        line = self.cmap.origin.key_lines.get("strengths") if self.cmap.origin else None
-        problem = not isinstance(given, dict) or any(
-            key not in STRENGTH_NUMBERS or isinstance(value, bool) or not isinstance(value, numbers.Real)
-            or value <= 0 for key, value in given.items())
-        if problem:
-            message = "strengths must map weak, medium and strong to positive numbers, e.g. " \
-                      "{weak: 0.1, medium: 0.2, strong: 0.3}"
-            if self.cmap.origin:
-                raise MapFileError(self.cmap.origin.path, message, line=line)
-            raise GmbError(message)
-        return dict(STRENGTH_NUMBERS) | {key: float(value) for key, value in given.items()}
 
     # -- variables ---------------------------------------------------------------------------
     def _variable(self, var: str) -> bool:
