@@ -13,12 +13,23 @@ import click
 
 from gmb import __version__
 from gmb.cli.common import GmbGroup
-from gmb.cli import analysis, convert, edit, maps, render, simulate, workshop
 
-__all__ = ["main"]
+__all__ = ["main", "COMMAND_MODULES"]
+
+COMMAND_MODULES = {
+    "gmb.cli.maps": ("new", "show", "validate", "outcome", "theme"),
+    "gmb.cli.edit": ("var", "link"),
+    "gmb.cli.workshop": ("workshop", "merge", "diff"),
+    "gmb.cli.convert": ("import", "export"),
+    "gmb.cli.render": ("html", "circle"),
+    "gmb.cli.simulate": ("build", "simulate"),
+    "gmb.cli.analysis": ("loops", "loop", "analyze", "paths", "press"),
+}
+"""Which module holds each command: a command's module is imported only when it runs, so that
+``gmb link add`` does not pay for numpy and PySD."""
 
 
-@click.group(cls=GmbGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GmbGroup, lazy=COMMAND_MODULES, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gmb")
 def main() -> None:
     """gmb: causal loop diagrams from group model building, analysed and simulated.
@@ -28,8 +39,3 @@ def main() -> None:
     Edit:    gmb var add map.yaml sleep --label Søvn --label-en Sleep
     Check:   gmb validate map.yaml
     """
-
-
-for module in (maps, edit, workshop, convert, render, simulate, analysis):
-    for command in module.COMMANDS:
-        main.add_command(command)

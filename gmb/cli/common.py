@@ -8,6 +8,7 @@ Example
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 
@@ -20,7 +21,24 @@ __all__ = ["GmbGroup", "map_argument", "parse_assignments", "echo_json", "warn"]
 
 
 class GmbGroup(click.Group):
-    """A click group that turns gmb's errors into one line on stderr and exit code 2."""
+    """A click group that turns gmb's errors into one line on stderr and exit code 2.
+
+    ``lazy`` maps a module name to the names of the commands its ``COMMANDS`` list holds; the
+    module is imported when one of them is asked for.
+    """
+
+    def __init__(self, *args, lazy: dict[str, tuple[str, ...]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = {name: module for module, names in (lazy or {}).items() for name in names}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy and name not in self.commands:
+            for command in importlib.import_module(self.lazy[name]).COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
         try:
