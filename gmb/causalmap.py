@@ -21,6 +21,7 @@ Example
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -31,6 +32,7 @@ from gmb.schema import DEFAULT_LANGUAGES, FORMAT_VERSION, STRENGTH_NUMBERS
 
 __all__ = ["CausalMap", "Origin"]
 
+_LOOP_ID = re.compile(r"L(\d+)-[0-9a-f]{10}")
 _FRESH_KEY_ORDER = ("gmb", "title", "description", "languages", "outcome", "themes",
                     "variables", "links", "loops", "layout")
 
@@ -42,6 +44,9 @@ class Origin:
     path: str
     variable_lines: dict[str, int] = field(default_factory=dict)
     link_lines: dict[tuple[str, str], int] = field(default_factory=dict)
+    """The line of each link (of its first entry, where a link is given more than once)."""
+    repeated_link_lines: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    """The lines of the second and later entries of a link given more than once."""
     key_lines: dict[str, int] = field(default_factory=dict)
 
 
@@ -60,7 +65,7 @@ class CausalMap:
         self.invalid_links: list[dict] = []
         self.origin: Origin | None = None
         self._key_order: list[str] = []
-        self._link_order: dict[tuple[str, str], None] = {}
+        self._link_order: dict[tuple[str, str] | _Slot, None] = {}
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -93,6 +98,7 @@ class CausalMap:
                 cmap._put_link(src, dst, {k: v for k, v in link.items() if k not in ("from", "to")})
             else:
                 cmap.invalid_links.append(link)
+                cmap._link_order[_Slot(link)] = None
         return cmap
 
     def to_data(self) -> dict:
@@ -104,8 +110,7 @@ class CausalMap:
             if key == "variables":
                 data[key] = {v: _plain_copy(a) for v, a in self.graph.nodes(data=True)}
             elif key == "links":
-                data[key] = [self._link_data(u, v) for u, v in self._ordered_edges()]
-                data[key] += _plain_copy(self.invalid_links)
+                data[key] = self._links_data()
             elif key in self.meta:
                 data[key] = _plain_copy(self.meta[key])
         return data
@@ -237,14 +242,18 @@ class CausalMap:
     def rename_variable(self, var: str, new_id: str) -> str:
         """Give a variable a new id everywhere (links, outcome, layout). Returns the old id."""
         old, new_id = self.resolve(var), _check_id(new_id)
-        if new_id in self.graph and new_id != old:
-            raise MapEditError(f"variable {new_id!r} exists already; merge with 'gmb var merge' instead")
+        clash = next((v for v in self.graph if v.casefold() == new_id.casefold() and v != old), None)
+        if clash is not None:
+            raise MapEditError(f"variable {clash!r} exists already; merge with 'gmb var merge' instead")
+        named = self._named_loops_through(old)
         mapping = {old: new_id}
         graph = nx.DiGraph()
         graph.add_nodes_from((mapping.get(n, n), a) for n, a in self.graph.nodes(data=True))
         graph.add_edges_from((mapping.get(u, u), mapping.get(v, v), a) for u, v, a in self.graph.edges(data=True))
-        self._link_order = {(mapping.get(u, u), mapping.get(v, v)): None for u, v in self._link_order}
+        self._link_order = {(k if isinstance(k, _Slot) else (mapping.get(k[0], k[0]), mapping.get(k[1], k[1]))): None
+                            for k in self._link_order}
         self.graph = graph
+        self._rekey_loops(named, mapping)
         for link in self.invalid_links:
             for end in ("from", "to"):
                 if link.get(end) == old:
@@ -272,6 +281,7 @@ class CausalMap:
         keep, dup = self.resolve(keep), self.resolve(duplicate)
         if keep == dup:
             raise MapEditError(f"cannot merge {keep!r} with itself")
+        named = self._named_loops_through(dup)
         notes = []
         moved = [(keep if u == dup else u, keep if v == dup else v, u, v, a)
                  for u, v, a in list(self.graph.in_edges(dup, data=True)) + list(self.graph.out_edges(dup, data=True))]
@@ -298,6 +308,7 @@ class CausalMap:
             self.graph.nodes[keep]["synonyms"] = synonyms
         self.graph.remove_node(dup)
         self._replace_references(dup, keep)
+        self._rekey_loops(named, {dup: keep})
         return notes
 
     def set_variable(self, var: str, updates: dict[str, Any]) -> str:
@@ -373,16 +384,31 @@ class CausalMap:
         self._link_order[(u, v)] = None
 
     def _ordered_edges(self) -> list[tuple[str, str]]:
-        known = [e for e in self._link_order if self.graph.has_edge(*e)]
+        known = [e for e in self._link_order if not isinstance(e, _Slot) and self.graph.has_edge(*e)]
         seen = set(known)
         return known + [e for e in self.graph.edges if e not in seen]
+
+    def _links_data(self) -> list[dict]:
+        """Every link in file order, an invalid one in its place; links added since at the end."""
+        invalid = {id(link) for link in self.invalid_links}
+        out, seen, placed = [], set(), set()
+        for key in self._link_order:
+            if isinstance(key, _Slot):
+                if id(key.link) in invalid and id(key.link) not in placed:
+                    out.append(_plain_copy(key.link))
+                    placed.add(id(key.link))
+            elif self.graph.has_edge(*key):
+                out.append(self._link_data(*key))
+                seen.add(key)
+        out += [self._link_data(u, v) for u, v in self.graph.edges if (u, v) not in seen]
+        return out + [_plain_copy(link) for link in self.invalid_links if id(link) not in placed]
 
     def _link_data(self, u: str, v: str) -> dict:
         return {"from": u, "to": v} | _plain_copy(self.graph.edges[u, v])
 
     def _replace_references(self, old: str, new: str | None) -> None:
         """Point outcome and layout at ``new`` instead of ``old`` (drop them if ``new`` is None)."""
-        self._link_order = {e: None for e in self._link_order if self.graph.has_edge(*e)}
+        self._link_order = {e: None for e in self._link_order if isinstance(e, _Slot) or self.graph.has_edge(*e)}
         if old in self.outcome:
             outcome = [new if x == old else x for x in self.outcome]
             self.meta["outcome"] = [x for x in dict.fromkeys(outcome) if x is not None]
@@ -391,6 +417,42 @@ class CausalMap:
             position = layout.pop(old)
             if new is not None and new not in layout:
                 layout[new] = position
+
+    def _named_loops_through(self, var: str) -> dict[str, list[str]]:
+        """The loops named in ``loops:`` (keyed by loop id) that pass through ``var``: id → variables."""
+        loops = self.meta.get("loops")
+        lengths = {int(m.group(1)) for m in map(_LOOP_ID.fullmatch, loops if isinstance(loops, dict) else ()) if m}
+        if not lengths:
+            return {}
+        from gmb.analysis.loops import loop_id  # the analysis imports this module
+        from gmb.analysis.search import Adjacency, cycles
+
+        adjacency, named = Adjacency(self.graph), {}
+        for length in sorted(lengths):
+            for cycle in cycles(adjacency, length, exact=True, through=var):
+                if loop_id(cycle) in loops:
+                    named[loop_id(cycle)] = cycle
+        return named
+
+    def _rekey_loops(self, named: dict[str, list[str]], mapping: dict[str, str]) -> None:
+        """Move the names and stories of ``named`` loops to the ids they have after renaming variables."""
+        from gmb.analysis.loops import loop_id
+
+        loops = self.meta.get("loops")
+        for old_id, cycle in named.items():
+            cycle = [mapping.get(v, v) for v in cycle]
+            new_id = loop_id(cycle)
+            if len(set(cycle)) == len(cycle) and new_id not in loops:
+                self.meta["loops"] = loops = {(new_id if k == old_id else k): v for k, v in loops.items()}
+
+
+class _Slot:
+    """The place in the link order of an invalid link, so that an edit leaves it where it was."""
+
+    __slots__ = ("link",)
+
+    def __init__(self, link: dict):
+        self.link = link
 
 
 def _plain_copy(value: Any) -> Any:
@@ -403,7 +465,7 @@ def _plain_copy(value: Any) -> Any:
 
 
 def _is_positive_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < float("inf")
 
 
 def _check_id(var_id: Any) -> str:

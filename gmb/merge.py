@@ -83,6 +83,9 @@ class MergeReport:
     """What a merge did: inputs, matches made, conflicts, proposals, and anything else to look at."""
 
     inputs: list[str]
+    input_titles: list[str] = field(default_factory=list)
+    title: str = ""
+    """The merged map's title."""
     synonyms: str | None = None
     matches: list[dict] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
@@ -95,7 +98,8 @@ class MergeReport:
     links: int = 0
 
     def to_dict(self) -> dict:
-        return {"inputs": self.inputs, "synonyms": self.synonyms, "variables": self.variables,
+        return {"inputs": self.inputs, "input_titles": self.input_titles, "title": self.title,
+                "synonyms": self.synonyms, "variables": self.variables,
                 "links": self.links, "matches": self.matches,
                 "conflicts": [c.to_dict() for c in self.conflicts],
                 "proposals": [p.to_dict() for p in self.proposals],
@@ -104,7 +108,9 @@ class MergeReport:
 
     def to_markdown(self) -> str:
         """The report as Markdown, for the facilitator's records."""
-        out = ["# Merge report", "", f"Inputs: {', '.join(f'`{n}`' for n in self.inputs)}"]
+        titles = dict(zip(self.inputs, self.input_titles))
+        inputs = ", ".join(f"`{n}`" + (f" ({_md(titles[n])})" if titles.get(n) else "") for n in self.inputs)
+        out = ["# Merge report" + (f": {_md(self.title)}" if self.title else ""), "", f"Inputs: {inputs}"]
         out.append(f"Synonyms file: `{self.synonyms}`" if self.synonyms else "Synonyms file: none")
         out += ["", f"Merged map: {self.variables} variables, {self.links} links.", ""]
         out += [f"## Polarity conflicts ({len(self.conflicts)})", ""]
@@ -162,8 +168,8 @@ def merge_maps(maps: Sequence[CausalMap], synonyms: Sequence[SynonymEntry] | Non
     names = list(names) if names is not None else [
         (m.origin.path if m.origin else f"map{i + 1}") for i, m in enumerate(maps)]
     synonyms = list(synonyms or [])
-    report = MergeReport(inputs=list(names))
     merged = _merged_meta(maps, title)
+    report = MergeReport(inputs=list(names), input_titles=[m.title for m in maps], title=merged.title)
     aliases = {name_key(n): e.keep for e in synonyms for n in (e.keep, *e.merge)}
     hit: set[str] = set()                # alias keys that matched a variable
     index: dict[str, str] = {}           # casefolded name -> merged id
@@ -192,6 +198,8 @@ def merge_files(paths: Sequence[str | os.PathLike], output: str | os.PathLike,
     """
     output = Path(output)
     for target in (output, report):
+        if target is not None and Path(target).is_dir():
+            raise MapFileError(target, "is a directory; give the name of a file to write")
         if target is not None and Path(target).exists() and not force:
             raise MapEditError(f"{target}: exists already; choose another name, or use --force to replace it")
         if target is not None and not Path(target).resolve().parent.is_dir():

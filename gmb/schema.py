@@ -12,7 +12,7 @@ from __future__ import annotations
 
 __all__ = [
     "FORMAT_VERSION", "POLARITIES", "KINDS", "STRENGTHS", "CONFIDENCES",
-    "MAP_KEYS", "VARIABLE_KEYS", "LINK_KEYS", "THEME_KEYS", "SOURCE_KEYS", "DEFAULT_LANGUAGES",
+    "MAP_KEYS", "VARIABLE_KEYS", "LINK_KEYS", "THEME_KEYS", "SOURCE_KEYS", "TEXT_KEYS", "DEFAULT_LANGUAGES",
 ]
 
 FORMAT_VERSION = 1
@@ -38,3 +38,5 @@ LINK_KEYS = ("from", "to", "polarity", "strength", "delay", "confidence", "sourc
 """``proposed_by`` is written by ``gmb merge``: who proposed the link (``source`` keys + ``map``, ``polarity``)."""
 THEME_KEYS = ("label", "color", "notes")
 SOURCE_KEYS = ("workshop", "group", "quote", "map")
+TEXT_KEYS = ("label", "synonyms", "theme", "kind", "units", "notes", "equation", "source", "polarity", "color")
+"""Keys whose values are text: ``gmb var set MAP sleep label.en=No`` stores the text "No", not false."""

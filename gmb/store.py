@@ -47,6 +47,7 @@ class MapDocument:
     text: str
     root: yaml.MappingNode
     data: dict
+    """The parsed file; shared with a cache, so read it but do not change it."""
     problems: list[Problem]
     origin: Origin
 
@@ -69,7 +70,7 @@ def read_text(path: str | os.PathLike) -> str:
     except OSError as exc:
         raise MapFileError(path, f"cannot be read ({exc.strerror})") from None
     if b"\0" in raw:
-        raise MapFileError(path, "is a binary file, not a text file")
+        raise MapFileError(path, "is a binary file, not a YAML text file; check the path")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -84,7 +85,7 @@ def read_document(path: str | os.PathLike) -> MapDocument:
     if not text.strip():
         raise MapFileError(path, "is empty; create a map with 'gmb new'")
     try:
-        root, data = parse_text(text)
+        root, data = _parse(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         what = " ".join(str(getattr(exc, "problem", None) or exc).split())
@@ -130,10 +131,12 @@ def edit_map(path: str | os.PathLike) -> Iterator[CausalMap]:
             first = document.problems[0]
             raise MapFileError(path, f"{first.message}; fix this by hand before editing", line=first.line)
         cmap = document.to_map()
-        before = {p.key for p in validate(cmap).errors}
         yield cmap
         cmap.origin = None
-        added = [p for p in validate(cmap).errors if p.key not in before]
+        added = validate(cmap).errors
+        if added:  # only errors the file did not have already refuse the edit
+            before = {p.key for p in validate(document.to_map()).errors}
+            added = [p for p in added if p.key not in before]
         if added:
             more = f" (and {len(added) - 1} more)" if len(added) > 1 else ""
             raise MapEditError(f"{path}: not saved, the edit would add an error: {added[0].message}{more}")
@@ -151,7 +154,8 @@ def save_map(cmap: CausalMap, path: str | os.PathLike) -> None:
             with contextlib.suppress(MapFileError):
                 old = read_text(path)
         data = cmap.to_data()
-        atomic_write(path, update_text(old, data) if old and old.strip() else dump_text(data))
+        text = update_text(old, data, parsed=_parsed.get(old)) if old and old.strip() else dump_text(data)
+        atomic_write(path, text)
 
 
 def new_map(path: str | os.PathLike, title: str, languages=DEFAULT_LANGUAGES, force: bool = False) -> CausalMap:
@@ -168,8 +172,11 @@ def new_map(path: str | os.PathLike, title: str, languages=DEFAULT_LANGUAGES, fo
 
 
 def atomic_write(path: str | os.PathLike, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step: a crash leaves the old file or the new, never half."""
-    path = Path(path)
+    """Replace ``path`` with ``text`` in one step: a crash leaves the old file or the new, never half.
+
+    A symbolic link stays a link: the file it points to is replaced.
+    """
+    path = Path(os.path.realpath(path))
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -194,7 +201,7 @@ def atomic_write(path: str | os.PathLike, text: str) -> None:
 @contextlib.contextmanager
 def locked(path: str | os.PathLike) -> Iterator[None]:
     """Hold an exclusive lock for ``path`` (on its directory, so that no lock file is left behind)."""
-    directory = Path(path).parent
+    directory = Path(os.path.realpath(path)).parent
     if not directory.is_dir():
         raise MapFileError(path, f"directory {str(directory)!r} does not exist; create it first")
     fd = os.open(directory, os.O_RDONLY)
@@ -203,6 +210,20 @@ def locked(path: str | os.PathLike) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+_parsed: dict[str, tuple] = {}
+"""The last text parsed and its ``(root node, data)``; the data is never changed (maps copy it)."""
+
+
+def _parse(text: str) -> tuple:
+    """``parse_text(text)``, remembered for the last text read, which :func:`save_map` often writes over."""
+    parsed = _parsed.get(text)
+    if parsed is None:
+        parsed = parse_text(text)
+        _parsed.clear()
+        _parsed[text] = parsed
+    return parsed
 
 
 def _umask() -> int:
@@ -276,7 +297,11 @@ def _structure(root: yaml.MappingNode, data: dict, origin: Origin) -> list[Probl
                 key = (value["from"], value["to"])
                 if not all(isinstance(x, str) for x in key):
                     error("invalid-link", "a link's 'from' and 'to' must be variable ids (text)", item)
-                origin.link_lines.setdefault(key, item.start_mark.line + 1)
+                    continue
+                if key in origin.link_lines:
+                    origin.repeated_link_lines.setdefault(key, []).append(item.start_mark.line + 1)
+                else:
+                    origin.link_lines[key] = item.start_mark.line + 1
     for key in ("languages", "outcome"):
         value = data.get(key)
         if value is not None and not isinstance(value, (list, str)):

@@ -48,6 +48,8 @@ def load_synonyms(path: str | os.PathLike) -> list[SynonymEntry]:
 
     Raises :class:`MapFileError` naming the file and line of the first problem.
     """
+    if not os.path.exists(path):
+        raise MapFileError(path, "no such file; check the path of the synonyms file (--synonyms)")
     text = read_text(path)
     try:
         root, data = parse_text(text)

@@ -14,12 +14,14 @@ Example
 
 from __future__ import annotations
 
+import math
 import numbers
 import unicodedata
 from dataclasses import dataclass, field
 
 from gmb.causalmap import CausalMap
-from gmb.schema import CONFIDENCES, KINDS, LINK_KEYS, POLARITIES, STRENGTHS, VARIABLE_KEYS
+from gmb.schema import (CONFIDENCES, KINDS, LINK_KEYS, POLARITIES, SOURCE_KEYS, STRENGTHS, THEME_KEYS,
+                        VARIABLE_KEYS)
 
 __all__ = ["Problem", "Report", "validate", "near_duplicate_labels"]
 
@@ -95,11 +97,19 @@ def validate(cmap: CausalMap) -> Report:
         adjust = attrs.get("adjust_time")
         if adjust is not None and not _positive(adjust):
             var_problem("error", "invalid-adjust-time", var, f"adjust_time {adjust!r} must be a positive number")
-        if not attrs.get("label"):
+        label = attrs.get("label")
+        if not label:
             var_problem("warning", "no-label", var, f"no label; add one with 'gmb var set MAP {var} label.{cmap.languages[0]}=TEXT'")
+        for lang, text in (label.items() if isinstance(label, dict) else [(None, label)]):
+            if text is not None and not isinstance(text, str):
+                where = f"label.{lang}" if lang is not None else "label"
+                var_problem("warning", "label-not-text", var, f"{where} is read as {text!r}, not as text; "
+                            "put the label in quotes")
         for key in attrs:
             if key not in VARIABLE_KEYS:
                 var_problem("warning", "unknown-key", var, f"unknown key {key!r} (known: {', '.join(VARIABLE_KEYS)})")
+        for key in _unknown(attrs.get("source"), SOURCE_KEYS):
+            var_problem("warning", "unknown-key", var, f"unknown key source.{key} (known: {', '.join(SOURCE_KEYS)})")
         indegree, outdegree = cmap.graph.in_degree(var), cmap.graph.out_degree(var)
         if indegree + outdegree == 0:
             var_problem("warning", "isolated", var, "isolated: no links in or out")
@@ -131,7 +141,10 @@ def validate(cmap: CausalMap) -> Report:
         for key in attrs:
             if key not in LINK_KEYS:
                 link_problem("warning", "unknown-key", u, v, f"unknown key {key!r} (known: {', '.join(LINK_KEYS)})")
+        for key in _unknown(attrs.get("source"), SOURCE_KEYS):
+            link_problem("warning", "unknown-key", u, v, f"unknown key source.{key} (known: {', '.join(SOURCE_KEYS)})")
 
+    repeats: dict[tuple, int] = {}
     for link in cmap.invalid_links:
         u, v = link.get("from"), link.get("to")
         missing = [str(x) for x in (u, v) if x not in cmap.graph]
@@ -140,8 +153,16 @@ def validate(cmap: CausalMap) -> Report:
             message = f"link {u} → {v}: no variable {' or '.join(repr(m) for m in missing)}; add it or fix the link"
             report.add(Problem("error", "missing-variable", message, link=(u, v), line=line))
         else:
-            report.add(Problem("error", "duplicate-link", f"link {u} → {v} appears more than once; keep one",
-                               link=(u, v), line=line))
+            n = repeats[u, v] = repeats.get((u, v), 0) + 1
+            later = lines.repeated_link_lines.get((u, v), []) if lines else []
+            first = f" (first at line {line})" if line is not None else ""
+            report.add(Problem("error", "duplicate-link", f"link {u} → {v} appears more than once{first}; keep one",
+                               link=(u, v), line=later[n - 1] if n <= len(later) else line))
+
+    for theme, entry in themes.items():
+        for key in _unknown(entry, THEME_KEYS):
+            report.add(Problem("warning", "unknown-key", f"theme {theme!r}: unknown key {key!r} "
+                               f"(known: {', '.join(THEME_KEYS)})", line=lines.key_lines.get("themes") if lines else None))
 
     strengths = cmap.meta.get("strengths")
     if strengths is not None and (not isinstance(strengths, dict) or any(
@@ -183,11 +204,17 @@ def near_duplicate_labels(cmap: CausalMap) -> list[tuple[str, str, str, str]]:
     return [(a, b, ta, tb) for (a, b), (ta, tb) in pairs.items()]
 
 
+def _unknown(mapping, known: tuple[str, ...]) -> list:
+    """The keys of ``mapping`` (if it is one) that are not ``known``."""
+    return [key for key in mapping if key not in known] if isinstance(mapping, dict) else []
+
+
 def _normalise(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", str(text)).casefold() if ch.isalnum())
 
 
 def _positive(value, zero: bool = False) -> bool:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    """A finite number above zero (or from zero); ``True`` and ``.inf`` are not."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
         return False
     return value >= 0 if zero else value > 0

@@ -124,6 +124,8 @@ def load_workshop(path: str | os.PathLike) -> Workshop:
     Raises :class:`MapFileError` naming the file and line of the first problem.
     """
     path = Path(path)
+    if not path.exists():
+        raise MapFileError(path, "no such folder; give the folder of a site, e.g. workshops/havndal")
     if path.is_dir():
         path = path / RECORD_NAME
         if not path.exists():

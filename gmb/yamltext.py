@@ -223,10 +223,19 @@ class _Splicer:
                 return False
             previous_end = self._content_end(pairs[first][2])
         indent = node.start_mark.column
+        old_keys, cursor = list(old), 0
+        position = {k: i for i, k in enumerate(old_keys)}
         for key, value in new.items():
             if key not in old:
-                self._insert(previous_end, _emit_entry(key, value, indent, path + (key,)))
+                at = previous_end
+                if cursor < len(old_keys) and old_keys[cursor] not in new:
+                    # it takes the place of the removed key that stood here: a renamed variable
+                    # keeps its position and the comment above it
+                    gone = pairs[old_keys[cursor]]
+                    at, previous_end, cursor = gone[0], self._content_end(gone[2]), cursor + 1
+                self._insert(at, _emit_entry(key, value, indent, path + (key,)))
                 continue
+            cursor = max(cursor, position[key] + 1)
             line_start, knode, vnode = pairs[key]
             entry_end = self._content_end(vnode)
             if not _same(old[key], value):

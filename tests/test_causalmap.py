@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from gmb.analysis.loops import loop_id
 from gmb.causalmap import CausalMap
 from gmb.errors import MapEditError, UnknownVariableError
 
@@ -189,3 +190,45 @@ def test_to_data_and_copy_are_independent_of_the_map(cmap):
     other.set_variable("sleep", {"label.da": "also changed"})
     assert cmap.label("sleep") == "Søvn" and cmap.graph.edges["screen_time", "sleep"]["polarity"] == "-"
     assert other.to_data()["links"] == cmap.to_data()["links"]
+
+
+def test_invalid_links_keep_their_place_when_the_map_is_edited():
+    data = {"gmb": 1, "title": "T", "variables": {"a": {}, "b": {}, "c": {}}, "links": [
+        {"from": "a", "to": "b", "polarity": "+"}, {"from": "a", "to": "ghost", "polarity": "-"},
+        {"from": "a", "to": "b", "polarity": "-"}, {"from": "b", "to": "c", "polarity": "x"}]}
+    cmap = CausalMap.from_data(data)
+    cmap.add_variable("d", "D")
+    cmap.add_link("c", "d", "+")
+    cmap.rename_variable("a", "aa")
+    assert [(x["from"], x["to"], x["polarity"]) for x in cmap.to_data()["links"]] == [
+        ("aa", "b", "+"), ("aa", "ghost", "-"), ("aa", "b", "-"), ("b", "c", "x"), ("c", "d", "+")]
+    cmap.remove_link("aa", "b")
+    assert [(x["from"], x["to"]) for x in cmap.to_data()["links"]] == [
+        ("aa", "ghost"), ("aa", "b"), ("b", "c"), ("c", "d")]
+
+
+def test_rename_refuses_an_id_that_differs_from_another_only_in_case(cmap):
+    with pytest.raises(MapEditError, match="variable 'sleep' exists already"):
+        cmap.rename_variable("wellbeing", "SLEEP")
+    assert cmap.rename_variable("sleep", "Sleep") == "sleep" and "Sleep" in cmap.graph
+
+
+def test_rename_and_merge_carry_the_names_of_loops_over_to_the_new_loop_ids(cmap):
+    cmap.add_link("wellbeing", "screen_time", "-")
+    cmap.add_variable("rest", "Hvile")
+    cmap.add_link("sleep", "rest", "+")
+    cmap.add_link("rest", "sleep", "+")
+    story = {"name": {"da": "Skærme og søvn"}, "story": {"da": "Mere skærm, mindre søvn."}}
+    untouched = {"name": {"da": "Hvile"}}
+    cmap.meta["loops"] = {loop_id(["screen_time", "sleep", "wellbeing"]): story,
+                          "R-handwritten": {"name": {"da": "Fri tekst"}}}
+    cmap.rename_variable("screen_time", "skaermtid")
+    assert cmap.loops == {loop_id(["skaermtid", "sleep", "wellbeing"]): story,
+                          "R-handwritten": {"name": {"da": "Fri tekst"}}}
+    cmap.meta["loops"][loop_id(["sleep", "rest"])] = untouched
+    cmap.add_variable("trivsel", "Trivsel 2")
+    cmap.merge_variables("trivsel", "wellbeing")      # the loop now runs through trivsel
+    assert list(cmap.loops) == [loop_id(["skaermtid", "sleep", "trivsel"]), "R-handwritten",
+                                loop_id(["sleep", "rest"])]
+    cmap.merge_variables("sleep", "rest")             # this loop is gone: its entry stays for a person to decide
+    assert cmap.loops[loop_id(["sleep", "rest"])] == untouched

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from gmb.cli import main
 from gmb.store import load_map, validate_file
@@ -18,7 +18,7 @@ from gmb.store import load_map, validate_file
 HOSTILE = 'Skærm "tid" 📱 <script>alert(\'x\')</script> # ikke: en kommentar'
 
 
-def gmb(*args) -> "click.testing.Result":
+def gmb(*args) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
@@ -154,6 +154,23 @@ def test_var_set_parses_values_and_null_removes(mapfile):
         "label": {"da": "Søvn", "en": "Night sleep"}, "adjust_time": 2.5, "kind": "stock", "source": {"workshop": "w2"}}
 
 
+def test_var_set_keeps_text_values_as_text(mapfile):
+    ok("var", "set", mapfile, "sleep", "label.en=No", "units=1.5", "notes=yes", "source.group=2", "adjust_time=3")
+    assert load_map(mapfile).graph.nodes["sleep"] == {
+        "label": {"da": "Søvn", "en": "No"}, "units": "1.5", "notes": "yes", "source": {"group": "2"},
+        "adjust_time": 3}
+    ok("var", "set", mapfile, "sleep", "notes=null", "units=")
+    assert "notes" not in load_map(mapfile).graph.nodes["sleep"] and "units" not in load_map(mapfile).graph.nodes["sleep"]
+
+
+def test_link_add_keeps_a_whole_number_strength_whole(mapfile):
+    ok("link", "add", mapfile, "wellbeing", "sleep", "--polarity", "+", "--strength", "2")
+    ok("link", "add", mapfile, "wellbeing", "screen_time", "--polarity", "-", "--strength", "2.0")
+    strengths = [links_of(mapfile)[link]["strength"] for link in (("wellbeing", "sleep"), ("wellbeing", "screen_time"))]
+    assert strengths == [2, 2] and [type(x) for x in strengths] == [int, float]
+    assert "strength: 2}" in mapfile.read_text(encoding="utf-8")
+
+
 def test_var_remove_refuses_while_links_exist_and_force_removes_them(mapfile):
     before = mapfile.read_bytes()
     refused = gmb("var", "remove", mapfile, "sleep")
@@ -264,7 +281,11 @@ BAD_EDITS = [
     (("link", "add", "{map}", "Søvn", "SLEEP", "--polarity", "+"), "a link from 'sleep' to itself is not allowed"),
     (("link", "add", "{map}", "sleep", "wellbeing", "--polarity", "-"), "link sleep → wellbeing exists already"),
     (("link", "add", "{map}", "sleep", "screen_time", "--polarity", "x"), "'x' is not one of '+', '-', '?'"),
-    (("link", "add", "{map}", "sleep", "screen_time", "--polarity", "+", "--strength", "huge"), "'huge': use weak"),
+    (("link", "add", "{map}", "sleep", "screen_time", "--polarity", "+", "--strength", "huge"),
+     "Invalid value for '--strength': 'huge': use weak"),
+    (("link", "add", "{map}", "sleep", "screen_time", "--polarity", "+", "--strength", "inf"),
+     "strength inf must be weak, medium, strong or a positive number"),
+    (("link", "add", "{map}", "sleep", "screen_time"), "Missing option '--polarity'. Choose from: +, -, ?"),
     (("link", "add", "{map}", "sleep", "ghost", "--polarity", "+"), "unknown variable 'ghost'"),
     (("link", "add", "{map}", "sleep"), "Missing argument 'TO'"),
     (("link", "set", "{map}", "sleep", "wellbeing", "polarity=x"), "polarity 'x' must be +, - or ?"),
@@ -300,7 +321,7 @@ UNREADABLE = {
     "folder.yaml": ("dir", "folder.yaml: is a directory, not a file"),
     "empty.yaml": (b"", "empty.yaml: is empty; create a map with 'gmb new'"),
     "blank.yaml": (b"\n  \n", "blank.yaml: is empty"),
-    "binary.yaml": (bytes(range(256)), "binary.yaml: is a binary file, not a text file"),
+    "binary.yaml": (bytes(range(256)), "binary.yaml: is a binary file, not a YAML text file; check the path"),
     "latin1.yaml": ("title: Søvn\n".encode("latin-1"), "latin1.yaml:1: is not UTF-8 text; save it as UTF-8"),
     "malformed.yaml": (b"title: x\nvariables:\n  a: {label: [unclosed\n", "malformed.yaml:4: not valid YAML"),
     "badindent.yaml": (b"title: x\n variables: 1\n", "badindent.yaml:2: not valid YAML"),
@@ -340,6 +361,24 @@ def test_a_structural_error_is_reported_by_validate_and_show_not_raised(tmp_path
     assert result.exit_code == 1
     assert json.loads(result.stdout)["errors"][0]["code"] == "duplicate-id"
     assert json.loads(ok("show", path, "--json"))["errors"] == 1
+
+
+def test_a_link_whose_ends_are_not_ids_is_reported_with_its_line(tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text("gmb: 1\ntitle: x\nvariables:\n  a: {label: A}\nlinks:\n  - {from: [a], to: a}\n"
+                    "  - {from: {x: 1}, to: a}\n", encoding="utf-8")
+    report = json.loads(gmb("validate", path, "--json").stdout)
+    assert [(e["code"], e["line"]) for e in report["errors"]] == [("invalid-link", 6), ("invalid-link", 7)]
+    refused(path, "link", "add", path, "a", "a", "--polarity", "+", expect="m.yaml:6: a link's 'from' and 'to' must be")
+
+
+@pytest.mark.parametrize("command", [["new", "{path}", "--title", "T"], ["show", "{path}"], ["validate", "{path}"],
+                                     ["var", "add", "{path}", "x", "--label", "X"]], ids=lambda c: c[0])
+def test_a_file_name_the_system_refuses_is_one_line(tmp_path, command):
+    path = tmp_path / ("x" * 300 + ".yaml")
+    result = gmb(*[path if a == "{path}" else a for a in command])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"error: {path}: ") and "name too long" in result.stderr
 
 
 def test_new_in_a_missing_directory_is_refused(tmp_path):

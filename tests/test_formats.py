@@ -395,6 +395,8 @@ BAD_INPUTS = [
     ("csv-duplicate-column", "e.csv", b"from,to,polarity,to\na,b,+,c\n", [], "column 'to' appears twice"),
     ("csv-bad-polarity", "e.csv", b"from,to,polarity\na,b,+\nb,c,maybe\n", [], "e.csv:3: column 'polarity'"),
     ("csv-bad-strength", "e.csv", b"from,to,polarity,strength\na,b,+,huge\n", [], "e.csv:2: column 'strength'"),
+    ("csv-infinite-strength", "e.csv", b"from,to,polarity,strength\na,b,+,1\nb,a,+,inf\n", [],
+     "e.csv:3: column 'strength': 'inf' is not one of weak, medium, strong or a number"),
     ("csv-quotes", "e.csv", b'from,to,polarity\na,b,+\n"a,b,+\n', [], "e.csv:3: not valid CSV"),
     ("csv-extra-cells", "e.csv", b"from,to,polarity\na,b,+,x\n", [], "e.csv:2: 4 cells but the header names 3"),
     ("csv-empty-name", "e.csv", b"from,to,polarity\n,b,+\n", [], "e.csv:2: a variable id or name is empty"),
@@ -404,6 +406,7 @@ BAD_INPUTS = [
     ("undirected", "e.graphml", _YED_UNDIRECTED.encode(), [], "is an undirected graph"),
     ("json", "e.json", b'{"nodes": [\n  {"id": "a"},\n]}', [], "e.json:3: not valid JSON"),
     ("json-shape", "e.json", b"[1, 2]", [], "e.json: is not node-link JSON"),
+    ("json-other-tool", "e.json", b'{"nodes": {"a": 1}}', [], "if another tool wrote it, give --format kumu"),
     ("json-node", "e.json", b'{"nodes": [{"name": "a"}]}', [], "e.json: nodes[0] has no 'id'"),
     ("json-link", "e.json", b'{"nodes": [{"id": "a"}], "links": [{"source": "a"}]}', [], "links[0] needs 'source' and 'target'"),
     ("json-polarity", "e.json", b'{"nodes": [], "links": [{"source": "a", "target": "b", "polarity": "x"}]}', [],
@@ -464,7 +467,7 @@ def test_import_and_export_in_a_real_process(tmp_path):
     done = subprocess.run([sys.executable, "-m", "gmb", "import", "e.csv", "-o", "m.yaml"], cwd=tmp_path,
                           capture_output=True, text=True, encoding="utf-8")
     assert done.returncode == 0, done.stderr
-    assert done.stderr == f"warning: e.csv: link Skærmtid → Søvn is given 2 times (lines 2, 4); merged into one\n"
+    assert done.stderr == "warning: e.csv: link Skærmtid → Søvn is given 2 times (lines 2, 4); merged into one\n"
     done = subprocess.run([sys.executable, "-m", "gmb", "export", "m.yaml", "-o", "m.graphml"], cwd=tmp_path,
                           capture_output=True, text=True, encoding="utf-8")
     assert done.returncode == 0 and done.stdout == "wrote m.graphml\n"

@@ -169,9 +169,12 @@ def test_shipped_w1_merged_map_is_reproduced_by_the_merge(tmp_path):
     shipped = (SITE / "maps" / "w1_merged.yaml").read_text(encoding="utf-8")
     args = ["merge", maps / "w1_group_a.yaml", maps / "w1_group_b.yaml", "--synonyms", tmp_path / "synonyms.yaml",
             "--title", load_map(SITE / "maps" / "w1_merged.yaml").title]
-    # re-run onto the shipped file: byte for byte the same, its header comment kept
-    assert run(*args, "-o", maps / "w1_merged.yaml", "--force").exit_code == 0
+    # re-run onto the shipped file: byte for byte the same, its header comment kept, and the same report
+    assert run(*args, "-o", maps / "w1_merged.yaml", "--force", "--report", maps / "report.md").exit_code == 0
     assert (maps / "w1_merged.yaml").read_text(encoding="utf-8") == shipped
+    report = (maps / "report.md").read_text(encoding="utf-8")
+    assert report == (SITE / "maps" / "w1_merge_report.md").read_text(encoding="utf-8")
+    assert report.count("(illustrativt)") == 3
     # a fresh file is the shipped one without its comment lines
     result = run(*args, "-o", maps / "fresh.yaml")
     assert result.exit_code == 0, result.output
@@ -234,6 +237,8 @@ def test_cli_merge_writes_map_and_report(files):
     assert load_map(files / "m.yaml").graph.edges["screen_time", "friends"]["polarity"] == "?"
     report = (files / "m.md").read_text(encoding="utf-8")
     assert "## Polarity conflicts (1)" in report and "| screen_time → friends |" in report
+    titles = [load_map(files / name).title for name in ("a.yaml", "b.yaml", "m.yaml")]
+    assert report.startswith(f"# Merge report: {titles[2]}\n\nInputs: `a.yaml` ({titles[0]}), `b.yaml` ({titles[1]})\n")
 
 
 def test_cli_merge_json_and_proposals(files):
@@ -268,11 +273,27 @@ def test_cli_merge_bad_synonyms_file_names_the_line(files):
     assert not (files / "m.yaml").exists()
 
 
+def test_cli_merge_missing_synonyms_file_says_which_option(files):
+    result = run("merge", files / "a.yaml", files / "b.yaml", "-o", files / "m.yaml", "--synonyms", files / "nope.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {files / 'nope.yaml'}: no such file; check the path of the synonyms file (--synonyms)\n"
+    assert not (files / "m.yaml").exists()
+
+
 def test_cli_merge_warns_about_unused_synonyms(files):
     write(files / "syn2.yaml", "- {keep: screen_time, merge: [skaermtiden, Nowhere]}\n")
     result = run("merge", files / "a.yaml", files / "b.yaml", "-o", files / "m.yaml", "--synonyms", files / "syn2.yaml")
     assert result.exit_code == 0
     assert result.stderr == f"warning: {files / 'syn2.yaml'}:1: 'Nowhere' (keep screen_time) matched no variable\n"
+
+
+def test_cli_merge_to_a_directory_is_refused_before_anything_is_written(files):
+    (files / "folder").mkdir()
+    for extra in (["-o", files / "folder", "--force"], ["-o", files / "m.yaml", "--report", files / "folder", "--force"]):
+        result = run("merge", files / "a.yaml", files / "b.yaml", *extra)
+        assert result.exit_code == 2
+        assert result.stderr == f"error: {files / 'folder'}: is a directory; give the name of a file to write\n"
+    assert not (files / "m.yaml").exists() and list((files / "folder").iterdir()) == []
 
 
 def test_cli_merge_report_directory_must_exist(files):

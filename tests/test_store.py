@@ -53,7 +53,7 @@ def path(tmp_path) -> Path:
 
 @pytest.mark.parametrize("content, message", [
     (b"", "is empty; create a map with 'gmb new'"),
-    (b"\x00\x01binary", "is a binary file, not a text file"),
+    (b"\x00\x01binary", "is a binary file, not a YAML text file; check the path"),
     (b"title: ok\nnotes: \xff\n", "is not UTF-8 text; save it as UTF-8"),
     (b"title: [\n", "not valid YAML"),
     (b"just text\n", "is not a gmb map"),
@@ -141,6 +141,32 @@ def test_an_error_already_in_the_file_does_not_block_other_edits(path):
         cmap.add_variable("c", "C")
     assert "c" in load_map(path).graph
     assert [p.code for p in validate_file(path).errors] == ["invalid-polarity"]
+
+
+def test_an_edit_leaves_the_invalid_links_already_in_the_file_as_they_were(path):
+    text = COMMENTED.replace('  - {from: a, to: b, polarity: "+"}\n',
+                             '  - {from: a, to: b, polarity: "+"}\n  - {from: a, to: b, polarity: "-"}  # twice\n'
+                             '  - {from: b, to: ghost, polarity: x}\n  - {from: b, to: a, polarity: "+"}\n')
+    path.write_text(text, encoding="utf-8")
+    with edit_map(path) as cmap:
+        cmap.add_variable("c", "C")
+    assert path.read_text(encoding="utf-8") == text.replace("    label: {da: B}\n", "    label: {da: B}\n  c:\n    label: {da: C}\n")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first, twice, ghost = (next(n for n, line in enumerate(lines, 1) if part in line)
+                           for part in ('to: b, polarity: "+"', "# twice", "ghost"))
+    report = validate_file(path)
+    assert [(p.code, p.line) for p in report.errors] == [("duplicate-link", twice), ("missing-variable", ghost)]
+    assert f"appears more than once (first at line {first})" in report.errors[0].message
+
+
+def test_editing_through_a_symbolic_link_keeps_the_link(tmp_path, path):
+    link = tmp_path / "link.yaml"
+    link.symlink_to(path)
+    with edit_map(link) as cmap:
+        cmap.add_variable("c", "C")
+    assert link.is_symlink() and "c" in load_map(path).graph
+    save_map(load_map(link), link)
+    assert link.is_symlink() and sorted(p.name for p in tmp_path.iterdir()) == ["link.yaml", "m.yaml"]
 
 
 def test_a_structural_problem_must_be_fixed_by_hand_before_editing(path):

@@ -56,7 +56,12 @@ def test_a_clean_map_has_no_problems():
     (lambda m: m.set_variable("b", {"weight": 3}), ("unknown-key", "b", None)),
     (lambda m: m.set_variable("b", {"label": None}), ("no-label", "b", None)),
     (lambda m: m.add_link("a", "act", "+"), ("action-with-causes", "act", None)),
-], ids=["isolated", "no-causes", "unknown-polarity", "no-outcome", "unknown-key", "no-label", "action-with-causes"])
+    (lambda m: m.set_variable("b", {"label.en": False}), ("label-not-text", "b", None)),
+    (lambda m: m.set_variable("b", {"source.who": "Bo"}), ("unknown-key", "b", None)),
+    (lambda m: m.set_link("a", "b", {"source.group": "B", "source.speaker": "Bo"}), ("unknown-key", None, ("a", "b"))),
+    (lambda m: m.themes["t"].update(colour="red"), ("unknown-key", None, None)),
+], ids=["isolated", "no-causes", "unknown-polarity", "no-outcome", "unknown-key", "no-label", "action-with-causes",
+        "label-not-text", "variable-source-key", "link-source-key", "theme-key"])
 def test_each_warning_kind(change, warning):
     cmap = clean_map()
     change(cmap)
@@ -103,6 +108,8 @@ def test_near_duplicate_rules(labels, duplicate):
     (lambda m: m.set_link("a", "b", {"strength": "huge"}), ("invalid-strength", None, ("a", "b"))),
     (lambda m: m.set_link("a", "b", {"strength": -1}), ("invalid-strength", None, ("a", "b"))),
     (lambda m: m.set_link("a", "b", {"strength": True}), ("invalid-strength", None, ("a", "b"))),
+    (lambda m: m.set_link("a", "b", {"strength": float("inf")}), ("invalid-strength", None, ("a", "b"))),
+    (lambda m: m.set_variable("b", {"adjust_time": float("nan")}), ("invalid-adjust-time", "b", None)),
     (lambda m: m.set_link("a", "b", {"delay": "soon"}), ("invalid-delay", None, ("a", "b"))),
     (lambda m: m.set_link("a", "b", {"confidence": 1.5}), ("invalid-confidence", None, ("a", "b"))),
     (lambda m: m.set_variable("b", {"theme": "nowhere"}), ("unknown-theme", "b", None)),
@@ -112,7 +119,7 @@ def test_near_duplicate_rules(labels, duplicate):
     (lambda m: m.meta.update(strengths={"weak": 0.1, "huge": 2}), ("invalid-strengths", None, None)),
     (lambda m: m.meta.update(strengths={"weak": 0}), ("invalid-strengths", None, None)),
     (lambda m: m.meta.update(strengths=[0.1, 0.2]), ("invalid-strengths", None, None)),
-], ids=["polarity", "strength-word", "strength-negative", "strength-bool", "delay", "confidence", "theme", "kind",
+], ids=["polarity", "strength-word", "strength-negative", "strength-bool", "strength-infinite", "adjust-time-nan", "delay", "confidence", "theme", "kind",
         "adjust-time", "outcome", "strengths-key", "strengths-zero", "strengths-list"])
 def test_each_error_kind(change, error):
     cmap = clean_map()
@@ -131,12 +138,14 @@ def test_links_to_missing_variables_and_repeated_links_are_errors_with_their_lin
     lines = dump_text(data).splitlines()
     ghost_line = next(i for i, line in enumerate(lines, 1) if "ghost" in line)
     report = json.loads(result.stdout)
+    first_line = lines.index('  - {from: a, to: b, polarity: "-", strength: medium, delay: true, confidence: high}') + 1
+    repeat_line = lines.index('  - {from: a, to: b, polarity: "+"}') + 1
     assert report == {"warnings": [], "errors": [
         {"code": "missing-variable", "message": "link a → ghost: no variable 'ghost'; add it or fix the link",
          "variable": None, "link": ["a", "ghost"], "line": ghost_line},
-        {"code": "duplicate-link", "message": "link a → b appears more than once; keep one",
-         "variable": None, "link": ["a", "b"], "line": lines.index("  - {from: a, to: b, polarity: \"-\", strength: medium, "
-                                                               "delay: true, confidence: high}") + 1}]}
+        {"code": "duplicate-link", "message": f"link a → b appears more than once (first at line {first_line}); keep one",
+         "variable": None, "link": ["a", "b"], "line": repeat_line}]}
+    assert repeat_line > first_line
 
 
 def test_duplicate_ids_are_errors_naming_the_variable_and_both_lines(tmp_path):

@@ -142,7 +142,8 @@ def test_cli_show_errors_are_one_line(site, tmp_path):
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"error: {site / 'workshop.yaml'}:17: session w2: map file 'maps/c.yaml'")
     result = run("workshop", "show", tmp_path / "nowhere")
-    assert result.exit_code == 2 and "no such file" in result.stderr and result.stderr.count("\n") == 1
+    assert result.stderr == f"error: {tmp_path / 'nowhere'}: no such folder; give the folder of a site, e.g. workshops/havndal\n"
+    assert result.exit_code == 2
 
 
 # -- the shipped example ------------------------------------------------------------------------

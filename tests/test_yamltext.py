@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -318,3 +317,24 @@ def test_random_edits_on_formatted_files_read_back_as_the_edited_data(base, edit
         text = update_text(text, cmap.to_data())
         assert strict(parse_text(text)[1]) == strict(cmap.to_data()), text
         assert header in text     # edits are local: the first comment is never rewritten away
+
+
+def test_a_renamed_variable_keeps_its_place_under_its_section_comment(tmp_path):
+    path = tmp_path / "hand.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    for args in (["var", "rename", str(path), "screen_time", "skaermtid"],
+                 ["var", "set", str(path), "skaermtid", "notes=Efter omdøbning"],
+                 ["var", "rename", str(path), "sleep", "nattesovn"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert "  # --- skærme ---\n  skaermtid:\n    label: {da: Skærmtid" in text
+    assert "    adjust_time: 6\n    notes: Efter omdøbning\n\n  nattesovn:\n    label:" in text
+
+
+def test_a_key_replaced_in_place_takes_the_old_keys_position():
+    text = "m:\n  a: 1\n  # about b\n  b: 2\n  c: 3\n"
+    assert update_text(text, {"m": {"a": 1, "x": 2, "c": 3}}) == "m:\n  a: 1\n  # about b\n  x: 2\n  c: 3\n"
+    assert update_text(text, {"m": {"x": 0, "y": 1, "b": 2, "c": 3}}) == "m:\n  x: 0\n  y: 1\n  # about b\n  b: 2\n  c: 3\n"
+    # a new key after the kept ones is appended; comments are never dropped
+    assert update_text(text, {"m": {"a": 1, "c": 3, "z": 4}}) == "m:\n  a: 1\n  # about b\n  c: 3\n  z: 4\n"

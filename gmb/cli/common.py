@@ -4,6 +4,8 @@ Example
 -------
 >>> parse_assignments(["adjust_time=6", "label.en=Screen time", "delay=true", "notes=null"])
 {'adjust_time': 6, 'label.en': 'Screen time', 'delay': True, 'notes': None}
+>>> parse_assignments(["label.en=No", "source.group=2", "delay=no"])
+{'label.en': 'No', 'source.group': '2', 'delay': False}
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import click
 import yaml
 
 from gmb.errors import GmbError
+from gmb.schema import TEXT_KEYS
 
 __all__ = ["GmbGroup", "map_argument", "parse_assignments", "echo_json", "warn"]
 
 
 class GmbGroup(click.Group):
-    """A click group that turns gmb's errors into one line on stderr and exit code 2.
+    """A click group that turns gmb's errors (and the file system's) into one line on stderr and exit code 2.
 
     ``lazy`` maps a module name to the names of the commands its ``COMMANDS`` list holds; the
     module is imported when one of them is asked for.
@@ -48,11 +51,16 @@ class GmbGroup(click.Group):
             ctx.exit(2)
         except click.UsageError as exc:  # a subcommand's bad option: one line too, not click's three
             where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-            click.echo(f"error: {exc.format_message()}{where}", err=True)
+            click.echo(f"error: {' '.join(exc.format_message().split())}{where}", err=True)
             ctx.exit(2)
         except BrokenPipeError:  # e.g. `gmb loops MAP | head`
             sys.stderr.close()
             ctx.exit(0)
+        except OSError as exc:  # the file system refused: a name too long, no permission, a full disk
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}; check the path, and that its folder can be written",
+                       err=True)
+            ctx.exit(2)
 
 
 map_argument = click.argument("map_path", metavar="MAP", type=click.Path(dir_okay=True, path_type=str))
@@ -60,17 +68,25 @@ map_argument = click.argument("map_path", metavar="MAP", type=click.Path(dir_oka
 
 
 def parse_assignments(items: tuple[str, ...] | list[str]) -> dict:
-    """``KEY=VALUE`` pairs to a dict; values are read as YAML scalars (numbers, true/false, null)."""
+    """``KEY=VALUE`` pairs to a dict; values are read as YAML scalars (numbers, true/false, null),
+    except that the keys of :data:`gmb.schema.TEXT_KEYS` keep their text (``label.en=No``); an
+    empty value or ``null`` removes the key."""
     result = {}
     for item in items:
         key, sep, value = item.partition("=")
-        if not sep or not key.strip():
+        key = key.strip()
+        if not sep or not key:
             raise GmbError(f"{item!r} is not KEY=VALUE; write e.g. adjust_time=6 or label.en='Screen time'")
-        try:
-            parsed = yaml.safe_load(value) if value.strip() else None
-        except yaml.YAMLError:
+        if not value.strip() or value.strip() == "null":
+            parsed = None
+        elif key.split(".")[0] in TEXT_KEYS:
             parsed = value
-        result[key.strip()] = parsed if isinstance(parsed, (int, float, bool, type(None))) else value
+        else:
+            try:
+                parsed = yaml.safe_load(value)
+            except yaml.YAMLError:
+                parsed = value
+        result[key] = parsed if isinstance(parsed, (int, float, bool, type(None))) else value
     return result
 
 

@@ -1,4 +1,16 @@
-"""``gmb import`` and ``gmb export``: maps to and from CSV, GraphML and node-link JSON (see :mod:`gmb.formats`)."""
+"""``gmb import`` and ``gmb export``: maps to and from other tools' formats (see :mod:`gmb.formats`).
+
+Example
+-------
+>>> import pathlib, tempfile
+>>> from click.testing import CliRunner
+>>> from gmb.cli import main
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "links.csv").write_text("from,to,polarity\\nSkærmtid,Søvn,-\\n", encoding="utf-8")
+>>> result = CliRunner().invoke(main, ["import", str(folder / "links.csv"), "-o", str(folder / "map.yaml")])
+>>> result.exit_code, result.output.startswith("imported 2 variables, 1 links")
+(0, True)
+"""
 
 from __future__ import annotations
 

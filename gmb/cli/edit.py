@@ -2,6 +2,18 @@
 
 Each command names variables by id or by label in any language (case does not matter), validates
 the map before writing, and leaves the file untouched when anything is wrong.
+
+Example
+-------
+>>> import pathlib, tempfile
+>>> from click.testing import CliRunner
+>>> from gmb.cli import main
+>>> path = str(pathlib.Path(tempfile.mkdtemp()) / "map.yaml")
+>>> for args in (["new", path, "--title", "Trivsel"], ["var", "add", path, "sleep", "--label", "Søvn"],
+...              ["var", "add", path, "mood", "--label", "Humør"]):
+...     _ = CliRunner().invoke(main, args)
+>>> print(CliRunner().invoke(main, ["link", "add", path, "SØVN", "humør", "--polarity", "+"]).output, end="")
+added link sleep → mood (+)
 """
 
 from __future__ import annotations
@@ -107,12 +119,15 @@ def link_group():
 
 
 def _strength(value):
+    """``--strength``: a named strength, or a number (``2`` stays a whole number)."""
     if value is None or value in STRENGTHS:
         return value
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r}: use weak, medium, strong or a number") from None
+        raise click.BadParameter(f"{value!r}: use weak, medium, strong or a number",
+                                 param_hint="'--strength'") from None
+    return int(number) if number.is_integer() and "." not in value else number
 
 
 @link_group.command("add")

@@ -1,4 +1,16 @@
-"""Commands on a whole map: ``new``, ``show``, ``validate``, ``outcome`` and ``theme add``."""
+"""Commands on a whole map: ``new``, ``show``, ``validate``, ``outcome`` and ``theme add``.
+
+Example
+-------
+>>> import pathlib, tempfile
+>>> from click.testing import CliRunner
+>>> from gmb.cli import main
+>>> path = str(pathlib.Path(tempfile.mkdtemp()) / "map.yaml")
+>>> _ = CliRunner().invoke(main, ["new", path, "--title", "Trivsel"])
+>>> result = CliRunner().invoke(main, ["validate", path])
+>>> result.exit_code, result.output.splitlines()[-1].endswith("0 errors, 1 warnings")
+(1, True)
+"""
 
 from __future__ import annotations
 

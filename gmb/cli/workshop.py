@@ -1,4 +1,27 @@
-"""The workshop workflow: ``gmb workshop show``, ``gmb merge`` (breakout maps) and ``gmb diff``."""
+"""The workshop workflow: ``gmb workshop show``, ``gmb merge`` (breakout maps) and ``gmb diff``.
+
+Example
+-------
+>>> import pathlib, tempfile
+>>> from click.testing import CliRunner
+>>> from gmb.cli import main
+>>> from gmb.store import edit_map, new_map
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> for name, sign in (("old.yaml", "+"), ("new.yaml", "-")):
+...     _ = new_map(folder / name, "Trivsel")
+...     with edit_map(folder / name) as cmap:
+...         cmap.add_variable("a", "A"); cmap.add_variable("b", "B")
+...         _ = cmap.add_link("a", "b", "+"), cmap.add_link("b", "a", sign)
+>>> result = CliRunner().invoke(main, ["diff", str(folder / "old.yaml"), str(folder / "new.yaml")])
+>>> print(result.output, end="")  # doctest: +ELLIPSIS
+--- ...old.yaml
++++ ...new.yaml
+links: 0 added, 0 removed, 1 flipped, 0 polarity set or unset, 0 changed
+  ~ b → a  polarity + → -  (flipped)
+loops: 1 created, 1 broken
+  + B  a → b → a  (was R)  L2-...
+  - R  a → b → a  (now B)  L2-...
+"""
 
 from __future__ import annotations
 

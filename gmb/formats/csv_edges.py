@@ -34,6 +34,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -240,9 +241,12 @@ def _number(text: str) -> int | float:
     if re.fullmatch(r"[+-]?\d+", cleaned):
         return int(cleaned)
     try:
-        return float(cleaned)
+        number = float(cleaned)
     except ValueError:
-        raise ValueError(f"{text!r} is not a number") from None
+        number = math.nan
+    if not math.isfinite(number):
+        raise ValueError(f"{text!r} is not a number")
+    return number
 
 
 def _named_or_number(names: tuple[str, ...]) -> Callable[[str], Any]:

@@ -65,7 +65,8 @@ def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
                            line=exc.lineno) from None
     except RecursionError:
         raise MapFileError(path, "not readable JSON: nested too deeply") from None
-    shape = 'is not node-link JSON: expected {"graph": {...}, "nodes": [...], "links": [...]}'
+    shape = ('is not node-link JSON (expected {"graph": {...}, "nodes": [...], "links": [...]}); '
+             "if another tool wrote it, give --format kumu, loopy, prsm or mentalmodeler")
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
         raise MapFileError(path, shape)
     links = data.get("links", data.get("edges", []))
