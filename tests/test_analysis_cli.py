@@ -149,6 +149,31 @@ def test_bad_input_is_a_one_line_error(small, args, message):
     assert "Traceback" not in result.output
 
 
+def test_analyze_csv_where_it_cannot_be_written_is_a_one_line_error(small, tmp_path):
+    result = run("analyze", small, "--csv", tmp_path / "no" / "such" / "table.csv")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"error: --csv {tmp_path / 'no' / 'such' / 'table.csv'}: directory " \
+                            f"'{tmp_path / 'no' / 'such'}' does not exist; create it first or give another file name\n"
+    if Path("/proc/self").is_dir():  # Linux: a directory where no file can be made
+        result = run("analyze", small, "--csv", "/proc/table.csv")
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr == "error: --csv /proc/table.csv: cannot write there (No such file or directory); " \
+                                "give a file in a directory you can write to\n"
+
+
+def test_counts_of_one_are_singular_and_few_samples_are_explained(tmp_path):
+    path = tmp_path / "one.yaml"
+    save_map(make_map([("a", "b", "+"), ("b", "c", "?"), ("c", "a", "-")], outcome=["c"]), path)
+    assert run("loops", path).output.startswith(f"1 feedback loop in {path}: 0 reinforcing (R), 0 balancing (B), "
+                                                "1 of unknown polarity (?)")
+    assert run("paths", path, "a", "c").output.startswith("1 path from A to C: 0 raise it (+), 0 lower it (−), "
+                                                          "1 of unknown sign (?)")
+    press = run("press", path, "--samples", "20", "--seed", "3")
+    assert press.exit_code == 0, press.output
+    assert "20 weight samples (seed 3), 20 stable and used; 1 link of unknown polarity got random signs" in press.output
+    assert "Only 20 samples were drawn, so each share below is uncertain by about ±22%" in press.output
+
+
 def test_every_analysis_command_has_help():
     for name in ("loops", "analyze", "paths", "press"):
         result = run(name, "--help")

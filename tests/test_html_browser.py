@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from gmb.analysis.loops import name_loop
 from gmb.causalmap import CausalMap
 from gmb.render.html import write_html
 from gmb.store import load_map
@@ -170,6 +171,20 @@ def test_language_switch_changes_labels_and_interface(visit):
     assert page.page.get_attribute("#languages button[data-lang='en']", "aria-pressed") == "true"
 
 
+def test_one_loop_is_counted_in_the_singular_and_a_named_loop_says_its_kind(visit):
+    cmap = loop_map()
+    cmap.remove_link("tired", "rest")
+    loop = name_loop(cmap, "screen_time > sleep > tired", "Skærmen holder dig vågen", "da")
+    page = visit(cmap)
+    assert page.page.inner_text("#loops-summary") == "1 løkke: 1 forstærkende, 0 balancerende."
+    page.page.click(f"#loop-list button[data-loop='{loop.id}']")
+    assert page.page.inner_text("#details h3") == "R Skærmen holder dig vågen"
+    assert page.page.inner_text("#details .kind") == "Forstærkende løkke"
+    page.page.click("#languages button[data-lang='en']")
+    assert page.page.inner_text("#loops-summary") == "1 loop: 1 reinforcing, 0 balancing."
+    assert page.page.inner_text("#details .kind") == "Reinforcing loop"
+
+
 def test_search_finds_a_variable_and_shows_its_causes_and_effects(visit):
     page = visit(loop_map())
     page.page.fill("#search", "søv")
@@ -222,19 +237,27 @@ def test_results_add_one_chart_line_per_scenario(visit, tmp_path):
     page = visit(cmap, results=results, language="en")
     assert page.js("document.getElementById('charts').hidden") is False
     assert page.js("document.querySelectorAll('#chart-list svg polyline').length") == 2
-    keys = "Array.from(document.querySelectorAll('#chart-list .key li')).map(li => li.textContent)"
-    assert page.js(keys) == ["As now (no new actions)", "<b>rules</b>"]  # the baseline first
-    assert "At the end (time 12): As now (no new actions) 1, <b>rules</b> 1.2." in page.page.inner_text("#chart-list")
+    # the key lists the scenarios in the order their lines end, highest first, each with its end value
+    keys = ("Array.from(document.querySelectorAll('#chart-list .key li'))"
+            ".map(li => [li.querySelector('.name').textContent, li.querySelector('.value').textContent])")
+    assert page.js(keys) == [["<b>rules</b>", "1.2"], ["As now (no new actions)", "1"]]
+    assert page.page.inner_text("#chart-list figcaption") == "At the end (time 12), highest first:"
+    # the baseline's line and its key are dashed grey; the scenario's key has its line's colour
+    lines = page.js("Array.from(document.querySelectorAll('#chart-list polyline'))"
+                    ".map(l => [l.getAttribute('stroke'), l.getAttribute('stroke-dasharray')])")
+    assert lines == [["#8b929c", "5 4"], ["#0072b2", None]]
+    swatches = page.js("Array.from(document.querySelectorAll('#chart-list .key .line'))"
+                       ".map(s => [s.className, getComputedStyle(s).backgroundColor])")
+    assert swatches[0] == ["line", "rgb(0, 114, 178)"] and swatches[1][0] == "line dashed"
 
     scenarios = tmp_path / "scenarios.yaml"
     scenarios.write_text("time_unit: month\nscenarios:\n  <b>rules</b>: {label: {da: Skærmregler, en: "
                          "'<img src=x onerror=alert(1)>'}}\n", encoding="utf-8")
     page = visit(cmap, results=results, scenarios=scenarios, language="da")
-    assert page.js(keys) == ["Som nu (ingen nye tiltag)", "Skærmregler"]
-    assert "Ved slutningen (efter 12 måneder): Som nu (ingen nye tiltag) 1, Skærmregler 1.2." in \
-        page.page.inner_text("#chart-list")
+    assert page.js(keys) == [["Skærmregler", "1.2"], ["Som nu (ingen nye tiltag)", "1"]]
+    assert page.page.inner_text("#chart-list figcaption") == "Ved slutningen (efter 12 måneder), højeste først:"
     page.page.click("#languages button[data-lang='en']")
-    assert page.js(keys) == ["As now (no new actions)", "<img src=x onerror=alert(1)>"]
+    assert page.js(keys) == [["<img src=x onerror=alert(1)>", "1.2"], ["As now (no new actions)", "1"]]
     assert page.js("window.__alerts") == [] and page.errors == []
 
 
@@ -251,5 +274,18 @@ def test_example_map_opens_on_a_phone_and_a_laptop(browser, tmp_path):
             assert page.js("window.gmb.nodes.length") == cmap.graph.number_of_nodes()
             assert page.js("window.gmb.edges.length") == cmap.graph.number_of_edges()
             assert page.js("document.documentElement.scrollWidth") <= width  # nothing wider than the screen
+            # how to use the drawing is told on a phone too, below the drawing rather than over it
+            hint = page.js("(() => { const h = document.querySelector('.hint').getBoundingClientRect(), "
+                           "n = document.getElementById('network').getBoundingClientRect(); "
+                           "return [h.height > 0, h.top >= n.bottom - 1 || getComputedStyle("
+                           "document.querySelector('.hint')).position === 'absolute']; })()")
+            assert hint == [True, True]
+            # no word of a label is broken across two lines, in either language (Danish words are long)
+            for lang in cmap.languages:
+                page.js(f"window.gmb.setLanguage('{lang}'); window.gmb.network.redraw()")
+                drawn = page.js("Object.fromEntries(window.gmb.nodes.getIds().map(id => [id, "
+                                "window.gmb.network.body.nodes[id].labelModule.lines"
+                                ".map(line => line.blocks.map(b => b.text).join('')).join(' ')]))")
+                assert drawn == {v: " ".join(cmap.label(v, lang).split()) for v in cmap.variables}
         finally:
             page.close()

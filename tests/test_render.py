@@ -261,6 +261,8 @@ def test_charts_read_the_file_gmb_simulate_writes_and_name_scenarios_from_their_
     path.write_text("- just a list\n", encoding="utf-8")
     with pytest.raises(MapFileError, match="is not a scenario file"):
         scenario_names(path, ["da"])
+    with pytest.raises(MapFileError, match=r"missing\.yaml: no such scenario file; give the file 'gmb simulate"):
+        scenario_names(tmp_path / "missing.yaml", ["da"])
 
 
 # -- static pictures and the connection circle -----------------------------------------------------
@@ -293,6 +295,35 @@ def test_export_draws_a_picture_that_is_the_same_every_time(tmp_path, suffix, ma
     if suffix == ".svg":
         text = first.decode()
         assert "Date" not in text and text.count("<path") > 20
+
+
+def test_long_words_stay_whole_in_the_picture_and_the_circle():
+    from matplotlib.figure import Figure
+
+    from gmb.render.circle import draw_circle
+    from gmb.render.static import draw_map
+
+    cmap = loop_map()
+    cmap.set_variable("rest", {"label.da": "Fastfoodrestauranter som mødested",
+                               "label.en": "Byfornyelsesprogrammetsudvalg"})
+    figure = Figure(figsize=(8, 5))
+    draw_map(cmap, figure, "da")
+    picture = [t.get_text() for t in figure.axes[0].texts]
+    assert "Fastfoodrestauranter\nsom mødested" in picture
+    figure = Figure(figsize=(8, 8))
+    draw_circle(cmap, figure.add_subplot(), "en")
+    assert "Byfornyelsesprogrammetsudvalg" in [t.get_text() for t in figure.axes[0].texts]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc, where no file can be made")
+@pytest.mark.parametrize("command, name", [("html", "x.html"), ("export", "x.png"), ("circle", "x.pdf")])
+def test_a_directory_that_cannot_be_written_is_a_one_line_error(tmp_path, command, name):
+    map_path = tmp_path / "map.yaml"
+    save_map(loop_map(), map_path)
+    result = CliRunner().invoke(main, [command, str(map_path), "-o", f"/proc/{name}"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"error: /proc/{name}: cannot write there (No such file or directory); give a file " \
+                            "name in a directory you can write to\n"
 
 
 @pytest.mark.parametrize("blank", [False, True])

@@ -43,10 +43,7 @@ from gmb.causalmap import CausalMap
 from gmb.errors import GmbError
 
 __all__ = ["Loop", "LoopListing", "LoopCounts", "find_loops", "count_loops", "find_loop", "loop_id",
-           "name_loop", "tell_loop", "POLARITY_WORDS"]
-
-POLARITY_WORDS = {"R": "reinforcing", "B": "balancing", "?": "unknown polarity"}
-"""What the loop polarities mean, in words."""
+           "name_loop", "tell_loop"]
 
 _ID = re.compile(r"L(\d+)-([0-9a-f]{1,10})", re.IGNORECASE)
 

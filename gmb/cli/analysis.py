@@ -8,11 +8,13 @@ import csv
 import io
 import secrets
 import sys
+from pathlib import Path
 
 import click
 
 from gmb.analysis.centrality import DEFAULT_LOOP_LIMIT, MEASURES
 from gmb.cli.common import echo_json, map_argument, warn
+from gmb.errors import GmbError
 from gmb.store import edit_map, load_map
 
 LOOP_LIMIT = 1000
@@ -66,7 +68,7 @@ def loops_command(map_path, through, max_length, limit, as_json):
         click.echo(f"No feedback loops{where} in {map_path}: no chain of links leads back to where it started.")
         return
     pol = counts.by_polarity()
-    click.echo(f"{counts.total} feedback loops{where} in {map_path}"
+    click.echo(f"{_count(counts.total, 'feedback loop')}{where} in {map_path}"
                f"{'' if listing.complete else ' (not all of them, see below)'}: "
                f"{pol['R']} reinforcing (R), {pol['B']} balancing (B), {pol['?']} of unknown polarity (?)\n")
     rows = []
@@ -155,6 +157,9 @@ def analyze_command(map_path, as_json, csv_path, max_length, limit):
     from gmb.store import atomic_write
 
     cmap = load_map(map_path)
+    if csv_path and not Path(csv_path).resolve().parent.is_dir():
+        raise GmbError(f"--csv {csv_path}: directory {str(Path(csv_path).parent)!r} does not exist; create it "
+                       "first or give another file name")
     with _Progress("counting loops") as progress:
         loops = count_loops(cmap, max_length=max_length, limit=limit, progress=progress)
     table, summary = centrality_table(cmap, loops), map_summary(cmap, loops)
@@ -163,7 +168,11 @@ def analyze_command(map_path, as_json, csv_path, max_length, limit):
         writer = csv.DictWriter(buffer, fieldnames=list(table[0]) if table else ["id"], lineterminator="\n")
         writer.writeheader()
         writer.writerows(table)
-        atomic_write(csv_path, buffer.getvalue())
+        try:
+            atomic_write(csv_path, buffer.getvalue())
+        except OSError as exc:
+            raise GmbError(f"--csv {csv_path}: cannot write there ({exc.strerror or exc}); "
+                           "give a file in a directory you can write to") from None
     if as_json:
         echo_json({"variables": table} | summary)
         if csv_path:
@@ -214,8 +223,8 @@ def paths_command(map_path, source, target, max_length, limit, as_json):
                    "counts": counts, "verdict": result.verdict, "complete": result.complete, "reason": result.reason})
         return
     src, dst = cmap.label(result.source), cmap.label(result.target)
-    click.echo(f"{len(result.paths)} paths from {src} to {dst}: {counts['+']} raise it (+), {counts['-']} lower "
-               f"it (−), {counts['?']} of unknown sign (?)")
+    click.echo(f"{_count(len(result.paths), 'path')} from {src} to {dst}: {counts['+']} raise it (+), "
+               f"{counts['-']} lower it (−), {counts['?']} of unknown sign (?)")
     if result.paths:
         click.echo("\n" + _table(["sign", "links", "path"],
                                  [[p.sign, p.length, " → ".join(cmap.label(v) for v in p.variables)]
@@ -260,7 +269,8 @@ def press_command(map_path, outcome, samples, seed, as_json):
         return
     name = cmap.label(result.outcome)
     click.echo(f"Long-run response of {name} to a sustained push on each variable")
-    unknown = f"; {result.unknown_links} links of unknown polarity got random signs" if result.unknown_links else ""
+    unknown = (f"; {_count(result.unknown_links, 'link')} of unknown polarity got random signs"
+               if result.unknown_links else "")
     click.echo(f"{result.samples} weight samples (seed {result.seed}), {result.stable} stable and used{unknown}")
     if not result.stable:
         click.echo("No sample was stable: for every draw some reinforcing loop outweighs the variables' "
@@ -268,8 +278,9 @@ def press_command(map_path, outcome, samples, seed, as_json):
                    f"('gmb loops {map_path}').")
         return
     if result.stable < FEW_STABLE:
-        click.echo(f"Only {result.stable} of {result.samples} samples were stable (in the others a reinforcing loop "
-                   f"runs away), so each share below is uncertain by about ±{1 / result.stable ** 0.5:.0%}; "
+        few = (f"Only {result.stable} of {result.samples} samples were stable (in the others a reinforcing loop "
+               "runs away)" if result.stable < result.samples else f"Only {result.samples} samples were drawn")
+        click.echo(f"{few}, so each share below is uncertain by about ±{1 / result.stable ** 0.5:.0%}; "
                    "raise --samples for firmer numbers.")
     connected = [r for r in result.variables if r["rises"] is not None]
     connected.sort(key=lambda r: (-r["rises"], r["falls"], cmap.label(r["id"]).casefold()))
@@ -281,6 +292,15 @@ def press_command(map_path, outcome, samples, seed, as_json):
         click.echo(f"\nNo path to {name} (a push there does not move it): {', '.join(unconnected)}")
     click.echo("\nrises/falls: share of stable samples in which the outcome goes up/down · "
                "up/down: at least 80% agree · uncertain: it depends on the link strengths")
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless n is 1.
+
+    >>> _count(1, "path"), _count(3, "feedback loop")
+    ('1 path', '3 feedback loops')
+    """
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _loop_name(cmap, loop_id: str) -> str | None:

@@ -53,7 +53,7 @@ def read_results(folder: str | os.PathLike) -> dict[str, dict[str, list[tuple[fl
     if not Path(folder).is_dir():
         raise MapFileError(folder, "is not a directory; give the directory 'gmb simulate' wrote its results to")
     if not path.is_file():
-        raise MapFileError(path, "no such file; run 'gmb simulate MAP --out DIR' first and give that DIR")
+        raise MapFileError(path, "no such file; run 'gmb simulate MAP --scenarios FILE -o DIR' first and give that DIR")
     reader = csv.DictReader(io.StringIO(read_text(path)))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
@@ -75,6 +75,8 @@ def read_results(folder: str | os.PathLike) -> dict[str, dict[str, list[tuple[fl
 
 def scenario_names(path: str | os.PathLike, languages: list[str]) -> tuple[dict[str, dict], str | None]:
     """``({scenario: {lang: label}}, time_unit)`` from a scenario file (``scenarios: {id: {label: ...}}``)."""
+    if not Path(path).is_file():
+        raise MapFileError(path, "no such scenario file; give the file 'gmb simulate --scenarios' ran")
     try:
         data = yaml.safe_load(read_text(path))
     except yaml.YAMLError as exc:

@@ -66,7 +66,8 @@ def draw_circle(cmap: CausalMap, ax, language: str | None = None, links: bool = 
         ax.plot([x], [y], marker="o", markersize=7, color=color, markeredgecolor="white", zorder=3)
         degrees = math.degrees(angle) % 360
         left = 90 < degrees < 270
-        ax.text(1.05 * x, 1.05 * y, textwrap.fill(cmap.label(var, language), 22), fontsize=font, color="#1f2933",
+        text = textwrap.fill(cmap.label(var, language), 22, break_long_words=False)  # long Danish words stay whole
+        ax.text(1.05 * x, 1.05 * y, text, fontsize=font, color="#1f2933",
                 rotation=degrees - 180 if left else degrees, rotation_mode="anchor",
                 ha="right" if left else "left", va="center", linespacing=1.0)
     if links:

@@ -87,7 +87,12 @@ def write_html(cmap: CausalMap, path: str | os.PathLike, **options) -> list[str]
     path = Path(path)
     if path.is_dir() or not path.parent.is_dir():
         raise GmbError(f"{path}: cannot write there; give a file name in an existing directory")
-    atomic_write(path, render_html(cmap, **options))
+    page = render_html(cmap, **options)
+    try:
+        atomic_write(path, page)
+    except OSError as exc:
+        raise GmbError(f"{path}: cannot write there ({exc.strerror or exc}); give a file name in a directory "
+                       "you can write to") from None
     return [str(path)]
 
 
@@ -246,7 +251,7 @@ def _vis_options() -> dict:
                         "keyboard": {"enabled": False}, "zoomSpeed": 0.6},
         "nodes": {"font": {"face": FONT, "size": 19, "color": "#1f2933", "strokeWidth": 4,
                            "strokeColor": "#ffffff"},
-                  "widthConstraint": {"maximum": 180}},
+                  "widthConstraint": {"maximum": 210}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.7}},
                   "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.12},
                   "font": {"face": FONT, "size": 17, "strokeWidth": 5, "strokeColor": "#ffffff"},

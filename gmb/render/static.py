@@ -75,7 +75,8 @@ def draw_map(cmap: CausalMap, figure, language: str | None = None) -> None:
         attrs = cmap.graph.nodes[var]
         color = colors.get(attrs.get("theme"), NO_THEME_COLOR)
         outcome = var in cmap.outcome
-        boxes[var] = ax.text(x, y, textwrap.fill(cmap.label(var, language), 18), ha="center", va="center",
+        text = textwrap.fill(cmap.label(var, language), 18, break_long_words=False)  # long Danish words stay whole
+        boxes[var] = ax.text(x, y, text, ha="center", va="center",
                              fontsize=10 if outcome else 8.5, fontweight="bold" if outcome else "normal",
                              color="#1f2933", zorder=3,
                              bbox={"boxstyle": "sawtooth,pad=0.45" if attrs.get("kind") == "action" else "round,pad=0.45",
@@ -188,14 +189,18 @@ def save_figure(figure, path: str | os.PathLike, format: str) -> None:
 
 def _write_bytes(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one step (a crash leaves the old file or the new one)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(tmp, 0o666 & ~mask)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise GmbError(f"{path}: cannot write there ({exc.strerror or exc}); give a file name in a directory "
+                       "you can write to") from None

@@ -28,7 +28,7 @@ from __future__ import annotations
 from gmb.analysis.signed import chain_sign, link_sign
 from gmb.causalmap import CausalMap
 
-__all__ = ["loop_story", "loop_kind_text", "chain_text", "is_delayed", "WORDS"]
+__all__ = ["loop_story", "chain_text", "is_delayed", "WORDS"]
 
 WORDS = {
     "da": {"more": "mere", "less": "mindre", "change": "ændring i", "delay": "efter et stykke tid",
@@ -39,11 +39,6 @@ WORDS = {
            "?": "a loop with an arrow whose sign is not agreed"},
 }
 """The words stories are built from, per language (other languages fall back to English)."""
-
-
-def loop_kind_text(kind: str, lang: str) -> str:
-    """"a reinforcing loop" / "en forstærkende løkke" for ``R`` (``B``, ``?`` likewise)."""
-    return _words(lang)[kind]
 
 
 def loop_story(cmap: CausalMap, variables: tuple[str, ...] | list[str], lang: str) -> str:

@@ -14,7 +14,8 @@
       chartsIntro: "Hvordan udfaldet udvikler sig i hvert scenarie (1 = niveauet i dag).",
       textVersion: "Kortet som tekst", variables: "Variabler", links: "Pile", noTheme: "Uden tema",
       canvas: "Årsagsdiagram med {v} variabler og {l} pile. Hele kortet findes som tekst længere nede på siden.",
-      loopsSummary: "{n} løkker: {r} forstærkende, {b} balancerende", loopsUnknown: ", {q} med et uafklaret fortegn",
+      loopCount: "{n} løkker", loopCountOne: "1 løkke", loopsSummary: "{count}: {r} forstærkende, {b} balancerende",
+      loopsUnknown: ", {q} med et uafklaret fortegn",
       loopsIncomplete: "Listen viser de første {n}; kortet har flere.", noLoops: "Kortet har ingen feedback-løkker.",
       R: "Forstærkende løkke", B: "Balancerende løkke", Q: "Løkke med uafklaret fortegn",
       loopMeta: "{kind} · {n} variabler", inLoop: "Variabler i løkken", showAll: "Luk",
@@ -31,10 +32,10 @@
       arrows: "Pile", shapes: "Former", themes: "Temaer",
       same: "Når {a} stiger, stiger {b}.", opposite: "Når {a} stiger, falder {b}.",
       undecided: "Gruppen er ikke enig om, hvordan {a} påvirker {b}.", later: "Det sker først efter et stykke tid.",
-      said: "Sagt i workshoppen: “{q}”", kindText: { R: "forstærkende", B: "balancerende", Q: "uafklaret" },
+      said: "Sagt i workshoppen: “{q}”",
       linkText: "{a} → {b}: {how}", sameShort: "samme retning (+)", oppositeShort: "modsat retning (−)",
       unknownShort: "fortegn ikke afklaret (?)", laterShort: "efter et stykke tid", theme: "Tema",
-      atEnd: "Ved slutningen ({t}): {values}.", baseline: "Som nu (ingen nye tiltag)", time: "tid {t}",
+      atEnd: "Ved slutningen ({t}), højeste først:", baseline: "Som nu (ingen nye tiltag)", time: "tid {t}",
       units: { month: "måneder", year: "år", week: "uger", day: "dage" }, after: "efter {t} {unit}"
     },
     en: {
@@ -46,7 +47,8 @@
       chartsIntro: "How the outcome develops under each scenario (1 = today's level).",
       textVersion: "The map as text", variables: "Variables", links: "Arrows", noTheme: "No theme",
       canvas: "Causal loop diagram with {v} variables and {l} arrows. The whole map is given as text further down the page.",
-      loopsSummary: "{n} loops: {r} reinforcing, {b} balancing", loopsUnknown: ", {q} with an undecided sign",
+      loopCount: "{n} loops", loopCountOne: "1 loop", loopsSummary: "{count}: {r} reinforcing, {b} balancing",
+      loopsUnknown: ", {q} with an undecided sign",
       loopsIncomplete: "The list shows the first {n}; the map has more.", noLoops: "The map has no feedback loops.",
       R: "Reinforcing loop", B: "Balancing loop", Q: "Loop with an undecided sign",
       loopMeta: "{kind} · {n} variables", inLoop: "Variables in the loop", showAll: "Close",
@@ -63,10 +65,10 @@
       arrows: "Arrows", shapes: "Shapes", themes: "Themes",
       same: "When {a} goes up, {b} goes up.", opposite: "When {a} goes up, {b} goes down.",
       undecided: "The group did not agree how {a} affects {b}.", later: "This happens only after a while.",
-      said: "Said in the workshop: “{q}”", kindText: { R: "reinforcing", B: "balancing", Q: "undecided" },
+      said: "Said in the workshop: “{q}”",
       linkText: "{a} → {b}: {how}", sameShort: "same direction (+)", oppositeShort: "opposite direction (−)",
       unknownShort: "sign not agreed (?)", laterShort: "after a while", theme: "Theme",
-      atEnd: "At the end ({t}): {values}.", baseline: "As now (no new actions)", time: "time {t}",
+      atEnd: "At the end ({t}), highest first:", baseline: "As now (no new actions)", time: "time {t}",
       units: { month: "months", year: "years", week: "weeks", day: "days" }, after: "after {t} {unit}"
     }
   };
@@ -74,7 +76,8 @@
   var POLARITY = { "+": "#2f6db5", "-": "#c8562b", "?": "#8b929c" };
   var DIM_NODE = { background: "#eceef0", border: "#dadde1" };
   var DIM_EDGE = "#e4e7eb";
-  var SCENARIO_COLORS = ["#2f6db5", "#c8562b", "#2a9d8f", "#7b5ea7", "#e39b2d", "#d1495b", "#4f8a5b", "#8d6e63"];
+  // Okabe-Ito colours (told apart with colour-blindness), then purple and near-black; the baseline is grey
+  var SCENARIO_COLORS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#7b5ea7", "#1f2933"];
 
   var lang = DATA.language;
   var selection = null; // {type: "loop"|"variable"|"link", id}
@@ -238,6 +241,7 @@
     heading.appendChild(el("span", "badge " + kindKey(loop.kind), kindKey(loop.kind) === "Q" ? "?" : loop.kind));
     heading.appendChild(document.createTextNode(" " + (loop.name ? txt(loop.name) : t(kindKey(loop.kind)))));
     details.appendChild(heading);
+    if (loop.name) { details.appendChild(el("p", "muted kind", t(kindKey(loop.kind)))); }
     details.appendChild(el("p", "story", txt(loop.story)));
     details.appendChild(el("h4", null, t("inLoop")));
     var ol = el("ol");
@@ -274,7 +278,8 @@
     var list = clear(document.getElementById("loop-list"));
     var counts = { R: 0, B: 0, Q: 0 };
     DATA.loops.forEach(function (loop) { counts[kindKey(loop.kind)] += 1; });
-    var summary = DATA.loops.length ? fill(t("loopsSummary"), { n: DATA.loops.length, r: counts.R, b: counts.B })
+    var count = DATA.loops.length === 1 ? t("loopCountOne") : fill(t("loopCount"), { n: DATA.loops.length });
+    var summary = DATA.loops.length ? fill(t("loopsSummary"), { count: count, r: counts.R, b: counts.B })
       + (counts.Q ? fill(t("loopsUnknown"), { q: counts.Q }) : "") + "." : t("noLoops");
     if (!DATA.loopsComplete) { summary += " " + fill(t("loopsIncomplete"), { n: DATA.loops.length }); }
     document.getElementById("loops-summary").textContent = summary;
@@ -414,28 +419,33 @@
         tick.textContent = Number(x.toPrecision(4)) + (i && chart.unit ? " " + (t("units")[chart.unit] || chart.unit) : "");
         svg.appendChild(tick);
       });
-      var key = el("ul", "plain key"), ends = [], colors = 0;
+      var ends = [], colors = 0;
       chart.series.forEach(function (series) {
         var baseline = series.scenario === "baseline";
         var color = baseline ? "#8b929c" : SCENARIO_COLORS[colors++ % SCENARIO_COLORS.length];
-        var name = series.label ? txt(series.label) : baseline ? t("baseline") : series.scenario;
         var points = series.values.map(function (y, j) { return sx(series.times[j]).toFixed(1) + "," + sy(y).toFixed(1); });
         var line = svgEl("polyline", { points: points.join(" "), fill: "none", stroke: color, "stroke-width": 2.2,
           "stroke-linejoin": "round" });
         if (baseline) { line.setAttribute("stroke-dasharray", "5 4"); }
         svg.appendChild(line);
-        var li = el("li"), swatch = el("span", "line");
-        swatch.style.background = color;
-        li.appendChild(swatch);
-        li.appendChild(el("span", null, name));
-        key.appendChild(li);
-        ends.push(name + " " + Number(series.values[series.values.length - 1].toPrecision(3)));
+        ends.push({ name: series.label ? txt(series.label) : baseline ? t("baseline") : series.scenario,
+          color: color, baseline: baseline, value: series.values[series.values.length - 1] });
       });
       fig.appendChild(svg);
-      fig.appendChild(key);
       var end = Number(x1.toPrecision(4));
       var when = chart.unit ? fill(t("after"), { t: end, unit: t("units")[chart.unit] || chart.unit }) : fill(t("time"), { t: end });
-      fig.appendChild(el("figcaption", "muted", fill(t("atEnd"), { t: when, values: ends.join(", ") })));
+      fig.appendChild(el("figcaption", "muted", fill(t("atEnd"), { t: when })));
+      // the key in the order the lines end, top to bottom, with the value each reaches
+      var key = el("ul", "plain key");
+      ends.slice().sort(function (a, b) { return b.value - a.value; }).forEach(function (row) {
+        var li = el("li"), swatch = el("span", row.baseline ? "line dashed" : "line");
+        if (!row.baseline) { swatch.style.background = row.color; }
+        li.appendChild(swatch);
+        li.appendChild(el("span", "name", row.name));
+        li.appendChild(el("span", "value", Number(row.value.toPrecision(3)).toString()));
+        key.appendChild(li);
+      });
+      fig.appendChild(key);
       box.appendChild(fig);
     });
   }
