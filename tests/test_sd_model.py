@@ -106,14 +106,14 @@ def test_generated_indicated_value_is_the_formula_of_the_design():
     assert stress.startswith("MIN(3, MAX(0, 1 - w_walks_to_stress * walks - w_money_to_stress * (money - 2) / 2 "
                              "+ push_stress * ")
     mood = render(elements["indicated_mood"].equation, "vensim", str)
-    assert "w_sleep_to_mood * (SMOOTH3I(sleep, 6, 1) - 1)" in mood
+    assert "w_sleep_to_mood * (SMOOTH3I(sleep, 6, 1.0) - 1)" in mood
     assert render(elements["change_mood"].equation, "xmile", str) == "(indicated_mood - mood) / 12"
 
 
 def test_untunable_inputs_are_written_as_numbers():
     spec = build_spec(chain_map())
     text = to_xmile(spec, tunable={"level_walks"})
-    assert 'name="w_sleep_to_mood"' not in text and "0.75 * (SMTH3(sleep, 6, 1) - 1)" in text
+    assert 'name="w_sleep_to_mood"' not in text and "0.75 * (SMTH3(sleep, 6, 1.0) - 1)" in text
     assert "push_mood" not in text and 'name="level_walks"' in text
     full = to_xmile(spec)
     assert all(f'name="{name}"' in full for name in spec.parameters())

@@ -24,6 +24,7 @@ COMMAND_MODULES = {
     "gmb.cli.render": ("html", "circle"),
     "gmb.cli.simulate": ("build", "simulate"),
     "gmb.cli.analysis": ("loops", "loop", "analyze", "paths", "press"),
+    "gmb.cli.leverage": ("leverage", "ideas"),
 }
 """Which module holds each command: a command's module is imported only when it runs, so that
 ``gmb link add`` does not pay for numpy and PySD."""

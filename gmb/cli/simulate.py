@@ -58,8 +58,9 @@ def build_command(map_path, out_dir):
               help="Outcome to compare (id or label); repeat for more. Default: the map's outcome.")
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=str),
               help="Directory for results.csv, summary.csv, PNG plots and ASSUMPTIONS.md.")
-@click.option("--engine", type=click.Choice(ENGINES), default="pysd", show_default=True,
-              help="Simulation engine.")
+@click.option("--engine", type=click.Choice(ENGINES), help="Simulation engine: numpy (every run at once) or pysd "
+              "(the reference). Default: numpy when there are scenarios, pysd for the baseline alone; a model "
+              "numpy cannot run is run in pysd, with a warning.")
 @click.option("--dt", type=float, help="Euler step in the scenario file's time unit (default: from the "
               "time constants, at most a quarter of the smallest).")
 @click.option("--lang", help="Language of plot labels and the table (default: the map's first).")
@@ -92,6 +93,8 @@ def simulate_command(map_path, scenarios_path, outcomes, out_dir, engine, dt, la
                                on_run=lambda name: bar.update(1, name))
     else:
         results = simulate(spec, plan, chosen, engine=engine, dt=step)
+    if results.fallback:
+        warn(results.fallback)
     written = write_results(results, cmap, out_dir, lang, source=map_path) if out_dir else []
     if as_json:
         echo_json({"dt": step / plan.unit_months, "time_unit": plan.time_unit,

@@ -8,7 +8,8 @@ One idea per module, in the order data flows:
   :mod:`gmb.sd.xmile` and :mod:`gmb.sd.mdl` (the writers)
 - :mod:`gmb.sd.ledger` — ``ASSUMPTIONS.md``; :mod:`gmb.sd.stability` — the eigenvalue check
 - :mod:`gmb.sd.scenarios` — scenario files; :mod:`gmb.sd.pysd_engine` — PySD, cached;
-  :mod:`gmb.sd.simulate` — baseline and scenarios; :mod:`gmb.sd.output` — files, staged
+  :mod:`gmb.sd.forms`, :mod:`gmb.sd.batch` — the numpy batch engine, K runs at once, compiled from
+  the same element trees; :mod:`gmb.sd.simulate` — baseline and scenarios; :mod:`gmb.sd.output` — files, staged
 
 Example
 -------

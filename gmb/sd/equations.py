@@ -320,7 +320,12 @@ class _Renderer:
             cond, then, other = (self.text(x) for x in (node.cond, node.then, node.other))
             return f"(IF {cond} THEN {then} ELSE {other})" if self.xmile else f"IF THEN ELSE({cond}, {then}, {other})"
         func = "SMTH3" if self.xmile else "SMOOTH3I"
-        return f"{func}({self.text(node.arg)}, {self.text(node.time)}, {self.text(node.initial)})"
+        initial = self.text(node.initial)
+        if isinstance(node.initial, Num) and float(node.initial.value).is_integer():
+            # PySD 3.14 keeps a smooth whose initial value is written as a whole number in an integer
+            # array, which truncates its first input (0.6 enters as 0); "1.0" keeps it a float.
+            initial = initial.replace(format_number(node.initial.value), f"{format_number(node.initial.value)}.0")
+        return f"{func}({self.text(node.arg)}, {self.text(node.time)}, {initial})"
 
     def operand(self, node: Node, op: str, right: bool) -> str:
         """An operand of ``op``, in parentheses where precedence or order needs them."""

@@ -13,8 +13,8 @@ Example
 ...                     scenarios=[Scenario("cheer", settings={"push_mood": 0.2})])
 >>> results = simulate(spec, plan, ["mood"], cache=tempfile.mkdtemp())
 >>> row = results.summary()[0]
->>> row["scenario"], round(row["value"], 6), round(row["percent"], 4)
-('cheer', 1.2, 20.0)
+>>> row["scenario"], round(row["value"], 6), round(row["percent"], 4), results.engine
+('cheer', 1.2, 20.0, 'numpy')
 """
 
 from __future__ import annotations
@@ -27,25 +27,30 @@ from typing import Callable, Iterator
 import numpy as np
 
 from gmb.errors import GmbError
+from gmb.sd.batch import BatchModel, UnsupportedByBatch
 from gmb.sd.pysd_engine import PySDEngine, Run
 from gmb.sd.scenarios import BASELINE, ScenarioPlan
 from gmb.sd.spec import ModelSpec
 
 __all__ = ["Results", "simulate", "choose_dt", "ENGINES"]
 
-ENGINES = ("pysd",)
-"""The simulation engines ``simulate`` can use."""
+ENGINES = ("numpy", "pysd")
+"""The simulation engines ``simulate`` can use: :mod:`gmb.sd.batch` (every run at once) and PySD."""
 
 
 @dataclass
 class Results:
-    """Every run of a plan (the baseline first), the outcomes compared, and the step used (months)."""
+    """Every run of a plan (the baseline first), the outcomes compared, the step used (months), the
+    engine that ran them, and why the numpy engine could not (``fallback``, empty if it could or
+    was not asked)."""
 
     spec: ModelSpec
     plan: ScenarioPlan
     outcomes: list[str]
     dt: float
     runs: dict[str, Run]
+    engine: str = "pysd"
+    fallback: str = ""
 
     def records(self) -> Iterator[tuple[str, float, str, float]]:
         """``(scenario, time, variable, value)`` rows, times in the plan's time unit."""
@@ -94,27 +99,53 @@ def choose_dt(spec: ModelSpec, plan: ScenarioPlan, dt: float | None = None) -> t
     return chosen, warning
 
 
-def simulate(spec: ModelSpec, plan: ScenarioPlan, outcomes: list[str], engine: str = "pysd",
+def simulate(spec: ModelSpec, plan: ScenarioPlan, outcomes: list[str], engine: str | None = None,
              dt: float | None = None, on_run: Callable[[str], None] | None = None,
              cache: str | os.PathLike | None = None) -> Results:
     """Run the baseline and each scenario of ``plan``; ``dt`` in months (default: :func:`choose_dt`).
 
-    ``on_run`` is called with each scenario's name after it ran (for a progress bar).
+    ``engine`` is ``numpy`` or ``pysd``; by default numpy when the plan has scenarios (all runs at
+    once), PySD for the baseline alone (no compile step). A model the numpy engine cannot run is run
+    in PySD, and ``Results.fallback`` says why. ``on_run`` is called with each scenario's name
+    after it ran (for a progress bar); ``cache`` is PySD's (see :class:`PySDEngine`).
     """
-    if engine not in ENGINES:
+    if engine is not None and engine not in ENGINES:
         raise GmbError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     step, _ = choose_dt(spec, plan, dt)
-    model = PySDEngine(spec, tunable=plan.tunable(), cache=cache)
-    runs: dict[str, Run] = {}
-    for name, settings in [(BASELINE, {})] + [(s.name, s.settings) for s in plan.scenarios]:
-        run = model.run(settings, final_time=plan.horizon, dt=step)
+    named = [(BASELINE, {})] + [(s.name, s.settings) for s in plan.scenarios]
+    chosen, fallback = engine or ("numpy" if plan.scenarios else "pysd"), ""
+    if chosen == "numpy":
+        try:
+            runs = _batch_runs(BatchModel(spec), named, plan.horizon, step)
+        except UnsupportedByBatch as exc:
+            chosen, fallback = "pysd", f"{exc}; simulated with PySD instead"
+    if chosen == "pysd":
+        runs = _pysd_runs(PySDEngine(spec, tunable=plan.tunable(), cache=cache), named, plan.horizon, step)
+    results = Results(spec, plan, list(outcomes), step, {}, chosen, fallback)
+    for name, run in runs:
         for var, values in run.values.items():
             bad = np.flatnonzero(~np.isfinite(values))
             if bad.size:
                 raise GmbError(f"{'the baseline' if name == BASELINE else f'scenario {name!r}'}: variable "
                                f"{var!r} is not a finite number from time {run.times[bad[0]]:g}; check its "
                                "equation, or the stability warning")
-        runs[name] = run
+        results.runs[name] = run
         if on_run:
             on_run(name)
-    return Results(spec, plan, list(outcomes), step, runs)
+    return results
+
+
+def _pysd_runs(model: PySDEngine, named: list[tuple[str, dict]], horizon: float, dt: float) \
+        -> Iterator[tuple[str, Run]]:
+    for name, settings in named:
+        yield name, model.run(settings, final_time=horizon, dt=dt)
+
+
+def _batch_runs(model: BatchModel, named: list[tuple[str, dict]], horizon: float, dt: float) \
+        -> Iterator[tuple[str, Run]]:
+    """All runs at once; a plan whose scenarios set nothing is one run, shared."""
+    defaults = model.parameters
+    keys = dict.fromkeys(key for _, settings in named for key in settings)
+    batch = model.run({key: np.array([settings.get(key, defaults[key]) for _, settings in named]) for key in keys},
+                      final_time=horizon, dt=dt)
+    return ((name, batch.run(k if keys else 0)) for k, (name, _) in enumerate(named))

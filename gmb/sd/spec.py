@@ -41,8 +41,8 @@ from gmb.sd.equations import EquationError, Node, evaluate, parse, references
 from gmb.sd.identifiers import Namer
 from gmb.validate import validate
 
-__all__ = ["ModelSpec", "Variable", "Link", "Assumption", "build_spec", "STRENGTH_NUMBERS", "DEFAULT_STRENGTH",
-           "DEFAULT_ADJUST_TIME", "DEFAULT_DELAY", "DELAY_ORDER", "DEFAULT_BOUNDS", "TIME_UNIT"]
+__all__ = ["ModelSpec", "Variable", "Link", "Assumption", "build_spec", "UNKNOWN_LINKS", "STRENGTH_NUMBERS",
+           "DEFAULT_STRENGTH", "DEFAULT_ADJUST_TIME", "DEFAULT_DELAY", "DELAY_ORDER", "DEFAULT_BOUNDS", "TIME_UNIT"]
 
 DEFAULT_STRENGTH = "medium"
 """The strength of a link that gives none (a flow link without a strength carries its cause × 1)."""
@@ -149,15 +149,27 @@ class ModelSpec:
         return dt
 
 
-def build_spec(cmap: CausalMap) -> ModelSpec:
-    """The stock-and-flow spec of a map; a map error or a bad override raises :class:`GmbError`."""
+UNKNOWN_LINKS = ("leave_out", "include")
+"""What :func:`build_spec` does with a link of polarity ``?``: leave it out, or include it with weight 0."""
+
+
+def build_spec(cmap: CausalMap, unknown_links: str = "leave_out") -> ModelSpec:
+    """The stock-and-flow spec of a map; a map error or a bad override raises :class:`GmbError`.
+
+    ``unknown_links="include"`` keeps the links of polarity ``?`` (other than flows) in the model
+    with sign +1 and weight 0, so they change nothing until their ``w_`` constant is set (e.g. to
+    ± its strength, to sample the disagreement).
+    """
+    if unknown_links not in UNKNOWN_LINKS:
+        raise GmbError(f"unknown_links {unknown_links!r} must be one of {', '.join(UNKNOWN_LINKS)}")
     _check_map(cmap)
-    return _Builder(cmap).spec()
+    return _Builder(cmap, include_unknown=unknown_links == "include").spec()
 
 
 class _Builder:
-    def __init__(self, cmap: CausalMap):
+    def __init__(self, cmap: CausalMap, include_unknown: bool = False):
         self.cmap = cmap
+        self.include_unknown = include_unknown
         self.ledger: list[Assumption] = []
         self.namer = Namer()
         self.variables: dict[str, Variable] = {}
@@ -269,11 +281,17 @@ class _Builder:
                    "equation": f"`{v}` follows its own equation"}[target.kind]
             self.note("left out", f"link `{u} → {v}`: {why}")
             return None
-        if polarity == "?" and flow is None:
+        unknown = polarity == "?" and flow is None
+        if unknown and not self.include_unknown:
             self.note("left out", f"link `{u} → {v}`: polarity not agreed (?)")
             return None
+        if unknown:
+            self.note("default", f"link `{u} → {v}`: polarity not agreed (?); in the model with weight 0, "
+                      "no effect unless its weight is set")
         strength = attrs.get("strength")
-        if strength is None:
+        if unknown:
+            weight = 0.0
+        elif strength is None:
             weight = 1.0 if flow else self.strengths[DEFAULT_STRENGTH]
         elif strength in self.strengths:
             weight = self.strengths[strength]
@@ -288,7 +306,7 @@ class _Builder:
             self.note("given", f"link `{u} → {v}`: delay of {delay:g} {TIME_UNIT}s")
         else:
             delay = None
-        sign = 1 if (flow or polarity) in ("inflow", "+") else -1
+        sign = 1 if (flow or polarity) in ("inflow", "+") or unknown else -1
         param = self.namer.make(f"w_{u}_to_{v}")
         return Link(u, v, sign, weight, param, delay, flow)
 
@@ -321,7 +339,8 @@ class _Builder:
                           f"{exc} at the start; fix it", var=var_id)
 
     def _general_notes(self, links: list[Link], defaults: list[str]) -> None:
-        named = [(u, v) for u, v, attrs in self.cmap.links() if attrs.get("strength") is None]
+        named = [(u, v) for u, v, attrs in self.cmap.links()
+                 if attrs.get("strength") is None and (attrs.get("polarity") != "?" or attrs.get("flow"))]
         taken = {(link.source, link.target) for link in links}
         unnamed = [f"`{u} → {v}`" for u, v in named if (u, v) in taken]
         delayed = [link for link in links if link.delay]

@@ -1,0 +1,296 @@
+"""Leverage and the idea bank: ``gmb leverage``, ``gmb ideas rank``, ``gmb ideas check``.
+
+Each command loads the map (and the idea bank), makes one library call (:mod:`gmb.leverage`,
+:mod:`gmb.ideas`), prints a table or JSON, and writes its files with :mod:`gmb.leverage_files`.
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> from click.testing import CliRunner
+>>> from gmb.cli import main
+>>> from gmb.store import new_map, edit_map
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = new_map(folder / "map.yaml", "Trivsel")
+>>> with edit_map(folder / "map.yaml") as cmap:
+...     cmap.add_variable("sport", "Sport", adjust_time=2)
+...     cmap.add_variable("mood", "Humør", adjust_time=2)
+...     _ = cmap.add_link("sport", "mood", "+")
+>>> result = CliRunner().invoke(main, ["leverage", str(folder / "map.yaml"), "--outcome", "mood",
+...                                    "--samples", "20", "--seed", "1", "--horizon", "1y", "--workers", "1"])
+>>> result.exit_code, result.output.splitlines()[2].split()[:3]
+(0, ['1', 'Sport', '+0.04829'])
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import secrets
+import sys
+from contextlib import contextmanager
+
+import click
+
+from gmb.cli.common import echo_json, map_argument, warn
+from gmb.errors import GmbError
+from gmb.leverage import DEFAULT_PUSH, DEFAULT_SAMPLES, MEASURES
+from gmb.sd.scenarios import TIME_UNITS
+from gmb.store import load_map
+
+_UNITS = TIME_UNITS | {"": 1.0, "m": 1.0, "mo": 1.0, "y": 12.0, "yr": 12.0, "å": 12.0}
+
+
+def months(text: str) -> float:
+    """A duration such as ``120``, ``120 months``, ``10y``, ``10 år`` in months (a bare number is months).
+
+    >>> months("10y"), months("18"), months("2 år")
+    (120.0, 18.0, 24.0)
+    """
+    match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([^\d\s]*)\s*", str(text))
+    unit = match and match.group(2).casefold()
+    if not match or unit not in _UNITS or float(match.group(1)) <= 0:
+        raise click.BadParameter(f"{text!r} is not a duration; write e.g. 120 (months), 10y or '10 years'",
+                                 param_hint="--horizon")
+    return float(match.group(1)) * _UNITS[unit]
+
+
+def _run_options(function):
+    """The options every ranking command shares."""
+    options = [
+        click.option("--outcome", metavar="VAR", help="The outcome (id or label). Default: the map's first."),
+        click.option("--samples", type=click.IntRange(min=1), default=DEFAULT_SAMPLES, show_default=True,
+                     metavar="N", help="Monte Carlo samples of the map's uncertain numbers."),
+        click.option("--seed", type=click.IntRange(min=0), metavar="S",
+                     help="Random seed; the same seed gives byte-identical outputs (default: a new one, printed)."),
+        click.option("--horizon", default="10y", show_default=True, metavar="T",
+                     help="How long to simulate: months (120), or 10y / '10 years' / '10 år'."),
+        click.option("--dt", type=float, metavar="MONTHS",
+                     help="Euler step in months (default: a quarter of the smallest time constant, at most 1)."),
+        click.option("--structure", is_flag=True,
+                     help="Also draw the disputed structure: links of low confidence present or absent, "
+                          "links of polarity ? either way."),
+        click.option("--measure", type=click.Choice(MEASURES), default="final", show_default=True,
+                     help="Rank by the change at the horizon (final) or the area under the curve (auc)."),
+        click.option("--scheduler", metavar="tcp://HOST:PORT",
+                     help="Send the samples to this Dask scheduler (pip install 'gmb[distributed]')."),
+        click.option("--workers", type=click.IntRange(min=1), metavar="N",
+                     help="Local worker processes (default: every core for large jobs; 1 = this process)."),
+        click.option("-o", "--out", "out_dir", type=click.Path(path_type=str),
+                     help="Directory for the CSV, JSON and PNG files (created if missing)."),
+        click.option("--lang", help="Language of labels and charts (default: the map's first)."),
+        click.option("--json", "as_json", is_flag=True, help="Print the result as JSON."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@click.command("leverage")
+@map_argument
+@_run_options
+@click.option("--push", type=float, default=DEFAULT_PUSH, show_default=True,
+              help="The standard push, a share of today's value (an action: its level).")
+@click.option("--ideas", "ideas_path", type=click.Path(path_type=str), metavar="FILE",
+              help="Rank the ideas of this idea bank instead of the variables (each idea fully in effect).")
+def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, measure, scheduler, workers,
+                     out_dir, lang, as_json, push, ideas_path):
+    """Rank what to push by its simulated effect on the outcome, with how sure that ranking is.
+
+    \b
+    Every variable (or every idea of --ideas) gets the same push from time 0; over N samples of the
+    map's uncertain link strengths and adjust times (each strength class drawn within its range,
+    τ within ×/÷ 1.5) each is compared with that sample's baseline. Reported per candidate: the
+    median change of the outcome, its 5–95 % interval, P(>0), P(top 3), and the rank of the
+    analytic press response for the map's own strengths beside it.
+    Example: gmb leverage models/havndal.yaml --samples 1000 --seed 1 -o out/leverage
+    """
+    from gmb.leverage import leverage
+    from gmb.leverage_files import leverage_report, write_leverage
+
+    cmap = load_map(map_path)
+    seed = secrets.randbelow(1_000_000) if seed is None else seed
+    with _scheduler(scheduler) as client, _progress(samples) as progress:
+        if ideas_path:
+            from gmb.ideas import load_ideas, rank_ideas
+
+            ranking = rank_ideas(cmap, load_ideas(ideas_path, cmap), outcome, samples, seed, months(horizon),
+                                 _dt(dt), structure, pairs=False, scheduler=client, workers=workers,
+                                 progress=progress)
+            result = ranking.leverage
+        else:
+            result = leverage(cmap, outcome, samples, seed, months(horizon), _dt(dt), _push(push), structure,
+                              scheduler=client, workers=workers, progress=progress)
+    for message in result.warnings:
+        warn(message)
+    written = write_leverage(result, cmap, out_dir, lang, measure) if out_dir else []
+    report = leverage_report(result, cmap, lang, measure)
+    if as_json:
+        echo_json(report | {"files": [str(p) for p in written]})
+        return
+    _print_ranking(report)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@click.group("ideas")
+def ideas_group():
+    """The idea bank of workshop 3: check it, and rank its ideas by impact and feasibility."""
+
+
+@ideas_group.command("rank")
+@map_argument
+@click.option("--ideas", "ideas_path", required=True, type=click.Path(path_type=str), metavar="FILE",
+              help="The idea bank, e.g. workshops/havndal/ideas.yaml.")
+@_run_options
+def ideas_rank_command(map_path, ideas_path, outcome, samples, seed, horizon, dt, structure, measure, scheduler,
+                       workers, out_dir, lang, as_json):
+    """Rank the ideas by simulated effect beside their feasibility, and test every pair for synergy.
+
+    \b
+    Each idea is put fully into effect from time 0, alone and with each other idea, over the same
+    samples of the map's uncertain numbers. Synergy is the pair's effect less the sum of the two
+    ideas' single effects. The chart (ideas.png) puts impact against feasibility; ideas on the
+    front (no other idea both stronger and easier) are marked.
+    Example: gmb ideas rank models/havndal.yaml --ideas workshops/havndal/ideas.yaml -o out/ideas
+    """
+    from gmb.ideas import load_ideas, rank_ideas
+    from gmb.leverage_files import ideas_report, write_ideas
+
+    cmap = load_map(map_path)
+    bank = load_ideas(ideas_path, cmap)
+    seed = secrets.randbelow(1_000_000) if seed is None else seed
+    with _scheduler(scheduler) as client, _progress(samples) as progress:
+        ranking = rank_ideas(cmap, bank, outcome, samples, seed, months(horizon), _dt(dt), structure,
+                             scheduler=client, workers=workers, progress=progress)
+    for message in ranking.leverage.warnings:
+        warn(message)
+    written = write_ideas(ranking, cmap, out_dir, lang, measure) if out_dir else []
+    report = ideas_report(ranking, cmap, lang, measure)
+    if as_json:
+        echo_json(report | {"files": [str(p) for p in written]})
+        return
+    _print_ranking(report, ideas=True)
+    _print_pairs(report, {row["id"]: row["label"] for row in report["candidates"]})
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@ideas_group.command("check")
+@map_argument
+@click.option("--ideas", "ideas_path", required=True, type=click.Path(path_type=str), metavar="FILE",
+              help="The idea bank, e.g. workshops/havndal/ideas.yaml.")
+@click.option("--lang", help="Language of titles (default: the map's first).")
+@click.option("--json", "as_json", is_flag=True, help="Print the ideas as JSON.")
+def ideas_check_command(map_path, ideas_path, lang, as_json):
+    """Check an idea bank against the map and list its ideas (exit 0 if it is sound, 2 if not).
+
+    Example: gmb ideas check models/havndal.yaml --ideas workshops/havndal/ideas.yaml
+    """
+    from gmb.ideas import load_ideas
+
+    cmap = load_map(map_path)
+    bank = load_ideas(ideas_path, cmap)
+    rows = [{"id": idea.id, "title": cmap.text(idea.title, lang), "feasibility": idea.feasibility,
+             "cost": idea.cost, "working_group": cmap.text(idea.working_group, lang) or None,
+             "acts_on": [{"variable": e.variable} | ({"level": e.level} if e.level is not None else
+                                                      {"polarity": "+" if e.sign > 0 else "-", "strength": e.strength})
+                         for e in idea.effects]} for idea in bank.ideas]
+    if as_json:
+        echo_json({"ideas_file": bank.path, "ideas": rows})
+        return
+    click.echo(f"{ideas_path}: {len(rows)} ideas, every one acting on variables of {map_path}")
+    for row in rows:
+        acts = ", ".join(f"{cmap.label(e['variable'], lang)} ({e['polarity']}{e['strength']})" if "polarity" in e
+                         else f"{cmap.label(e['variable'], lang)} (level {e['level']:g})" for e in row["acts_on"])
+        cost = "" if row["cost"] is None else f", cost {row['cost']}"
+        click.echo(f"  {row['title']}  [feasibility {row['feasibility']}{cost}]  → {acts}")
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+def _dt(dt: float | None) -> float | None:
+    if dt is not None and not (dt > 0 and math.isfinite(dt)):
+        raise click.BadParameter(f"{dt:g} is not a positive number of months", param_hint="--dt")
+    return dt
+
+
+def _push(push: float) -> float:
+    if not (push > 0 and math.isfinite(push)):
+        raise click.BadParameter(f"{push:g} is not a positive share of today's value", param_hint="--push")
+    return push
+
+
+@contextmanager
+def _scheduler(address: str | None):
+    """A Dask client for ``--scheduler`` (connected before any work starts), or None."""
+    if not address:
+        yield None
+        return
+    from gmb.distributed import connect_scheduler
+
+    client = connect_scheduler(address)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+@contextmanager
+def _progress(samples: int):
+    """A progress bar over the samples on stderr, if stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=samples, label=f"sampling {samples} versions of the map", file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _print_ranking(report: dict, ideas: bool = False) -> None:
+    measure = "change at the horizon" if report["measure"] == "final" else "area under the curve (change × months)"
+    click.echo(f"Effect on {report['outcome_label']} after {report['horizon_months'] / 12:g} years: {measure} "
+               f"against the baseline, over {report['samples']} samples (seed {report['seed']})")
+    rows = report["candidates"]
+    number = _number_format([value for row in rows for value in (row["p05"], row["p95"])])
+    width = min(44, max(len(str(row["label"])) for row in rows))
+    table = []
+    for row in rows:
+        label = str(row["label"])
+        label = label if len(label) <= width else label[:width - 1] + "…"
+        table.append([str(row["rank"]), label, number(row["median"]),
+                      f"{number(row['p05'])} … {number(row['p95'])}", f"{row['p_positive']:.2f}",
+                      f"{row['p_top3']:.2f}", "-" if row["press_rank"] is None else str(row["press_rank"])]
+                     + ([f"{row['feasibility']}{' *' if row['pareto'] else '  '}"] if ideas else []))
+    headers = ["rank", "", "median", "5–95 %", "P(>0)", "P(top 3)", "press rank"] + (["feasible"] if ideas else [])
+    widths = [max(len(r[i]) for r in [headers] + table) for i in range(len(headers))]
+    for cells in [headers] + table:
+        line = "  ".join(c.ljust(w) if i == 1 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        click.echo(line.rstrip())
+    if ideas:
+        click.echo("* on the front: no other idea is both stronger and easier to carry out")
+    for note in report["uncertainty"]:
+        click.echo(f"- {note}")
+
+
+def _number_format(values: list[float]):
+    """Signed numbers with four significant digits for the largest of ``values``, all with the same decimals."""
+    largest = max((abs(v) for v in values if v), default=1.0)
+    decimals = max(0, 3 - math.floor(math.log10(largest)))
+    return lambda value: f"{value:+.{decimals}f}"
+
+
+def _print_pairs(report: dict, labels: dict) -> None:
+    pairs = report["pairs"]
+    if not pairs:
+        return
+    counts = {verdict: sum(1 for p in pairs if p["verdict"] == verdict)
+              for verdict in ("synergy", "interference", "uncertain", "additive")}
+    click.echo(f"Pairs: {len(pairs)} — " + ", ".join(f"{n} {verdict}" for verdict, n in counts.items() if n))
+    for pair in [p for p in pairs if p["verdict"] != "additive"][:10]:
+        click.echo(f"  {labels[pair['a']]} + {labels[pair['b']]}: {pair['verdict']} "
+                   f"{pair['synergy']:+.4g} [{pair['p05']:+.4g}, {pair['p95']:+.4g}] "
+                   f"(together {pair['combined']:+.4g}, sum {pair['sum']:+.4g})")
+    if counts["additive"] == len(pairs):
+        click.echo("  every pair adds up exactly: the model is linear where these ideas act "
+                   "(no bound reached, no equation multiplying their effects)")
+
+
+COMMANDS = [leverage_command, ideas_group]

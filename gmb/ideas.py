@@ -1,0 +1,323 @@
+"""The idea bank (*bankbog*) of workshop 3: action ideas, what each acts on, how feasible, who owns it.
+
+A site keeps ``workshops/<site>/ideas.yaml``::
+
+    ideas:
+      safe_bike_paths:
+        title: {da: Sikre cykelstier til skole, en: Safe bike paths to school}
+        acts_on:                                   # variables by id or label
+          - {variable: active_transport, polarity: "+", strength: strong}
+          - {variable: parental_worry, polarity: "-", strength: weak}
+        feasibility: 2                             # 1 (very hard) … 5 (easy)
+        cost: high                                 # low | medium | high, or a number (kroner)
+        working_group: Trafik og stier
+
+An idea acts on an index variable as a link from the idea would: put fully into effect, it adds
+± its strength (the map's number for weak / medium / strong, drawn from the class's range in each
+sample like a link's; a number is held fixed) to the variable's indicated value. It may also switch
+on an action of the map, ``{variable: ACTION, level: 1}``, whose own links then carry its effect.
+
+:func:`rank_ideas` puts every idea fully into effect from time 0, alone and in every pair, over the
+same Monte Carlo samples (:mod:`gmb.leverage`), and reports each idea's effect on the outcome beside
+its feasibility, and each pair's synergy: the combined effect less the sum of the two single effects.
+A mistake in the file names the file, the line and the idea.
+
+Example
+-------
+>>> import pathlib, tempfile
+>>> from gmb.causalmap import CausalMap
+>>> cmap = CausalMap.new("demo", ["da", "en"])
+>>> for var in ("venner", "trivsel"):
+...     cmap.add_variable(var, var.title(), adjust_time=2)
+>>> _ = cmap.add_link("venner", "trivsel", "+", strength="strong")
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "ideas.yaml"
+>>> _ = path.write_text("ideas:\\n  cafe:\\n    title: {da: Café, en: Café}\\n"
+...                     "    acts_on: [{variable: Venner, polarity: '+', strength: medium}]\\n"
+...                     "    feasibility: 4\\n", encoding="utf-8")
+>>> bank = load_ideas(path, cmap)
+>>> bank.ideas[0].effects[0].variable, bank.ideas[0].feasibility
+('venner', 4)
+>>> ranking = rank_ideas(cmap, bank, "trivsel", samples=20, seed=3, horizon=24, workers=1)
+>>> row = ranking.table()[0]
+>>> row["id"], row["p_positive"], row["pareto"]
+('cafe', 1.0, True)
+"""
+
+from __future__ import annotations
+
+import itertools
+import numbers
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import yaml
+
+from gmb.causalmap import CausalMap
+from gmb.errors import GmbError, MapFileError, UnknownVariableError
+from gmb.leverage import (DEFAULT_HORIZON, DEFAULT_SAMPLES, Candidate, Effects, Leverage, Setup, Term, prepare,
+                          press_effects, run_candidates)
+from gmb.store import read_text
+from gmb.yamltext import parse_text
+
+__all__ = ["IdeaBank", "Idea", "Effect", "IdeaRanking", "load_ideas", "rank_ideas", "idea_candidates",
+           "FEASIBILITY", "COSTS", "SYNERGY_TOLERANCE"]
+
+FEASIBILITY = range(1, 6)
+"""Feasibility is a whole number from 1 (very hard to carry out) to 5 (easy)."""
+COSTS = ("low", "medium", "high")
+"""Named costs; a number (kroner) is also accepted."""
+SYNERGY_TOLERANCE = 1e-9
+"""A pair's synergy smaller than this share of its single effects is rounding, not synergy."""
+
+_FILE_KEYS = ("title", "description", "ideas")
+_IDEA_KEYS = ("title", "acts_on", "feasibility", "cost", "working_group", "notes", "source")
+_EFFECT_KEYS = ("variable", "polarity", "strength", "level", "notes")
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One ``acts_on`` entry: the variable (id), and either ``sign`` (±1) and ``strength`` (a name or a
+    number) for an index variable, or ``level`` for an action."""
+
+    variable: str
+    sign: int = 1
+    strength: str | float | None = None
+    level: float | None = None
+
+
+@dataclass(frozen=True)
+class Idea:
+    """An idea of the bank, as the file gives it; ``line`` is where it starts."""
+
+    id: str
+    title: str | dict
+    effects: tuple[Effect, ...]
+    feasibility: int
+    cost: str | float | None = None
+    working_group: str | dict | None = None
+    line: int | None = None
+
+
+@dataclass
+class IdeaBank:
+    """An idea bank file: its path and its ideas in file order."""
+
+    path: str
+    ideas: list[Idea]
+
+    def idea(self, idea_id: str) -> Idea:
+        return next(idea for idea in self.ideas if idea.id == idea_id)
+
+
+@dataclass
+class IdeaRanking:
+    """Every idea's effect alone (``leverage``, one candidate per idea) and every pair's combined effect."""
+
+    bank: IdeaBank
+    leverage: Leverage
+    pairs: list[tuple[str, str]]
+    combined: Effects
+
+    def table(self, measure: str = "final") -> list[dict]:
+        """The leverage table with each idea's feasibility, cost and working group, and ``pareto``: true
+        if no other idea has both at least its median effect and its feasibility, and more of one."""
+        rows = self.leverage.table(measure)
+        for row in rows:
+            idea = self.bank.idea(row["id"])
+            row |= {"feasibility": idea.feasibility, "cost": idea.cost, "working_group": idea.working_group}
+        for row in rows:
+            row["pareto"] = not any(
+                other["median"] >= row["median"] and other["feasibility"] >= row["feasibility"]
+                and (other["median"] > row["median"] or other["feasibility"] > row["feasibility"])
+                for other in rows)
+        return rows
+
+    def synergy(self, measure: str = "final") -> list[dict]:
+        """Per pair: the median combined effect, the median sum of single effects, the synergy's median
+        and 5–95 % interval, and a verdict: ``synergy`` (more than the sum in ≥ 95 % of samples),
+        ``interference`` (less, in ≥ 95 %), ``additive`` (equal in every sample) or ``uncertain``."""
+        singles = self.leverage.effects.measure(measure)
+        combined = self.combined.measure(measure)
+        index = {c.id: i for i, c in enumerate(self.leverage.candidates)}
+        rows = []
+        for p, (a, b) in enumerate(self.pairs):
+            total = singles[:, index[a]] + singles[:, index[b]]
+            extra = combined[:, p] - total
+            scale = SYNERGY_TOLERANCE * (np.abs(singles[:, index[a]]) + np.abs(singles[:, index[b]])) + 1e-15
+            extra = np.where(np.abs(extra) <= scale, 0.0, extra)
+            p05, median, p95 = np.percentile(extra, [5, 50, 95])
+            verdict = "additive" if not extra.any() else "synergy" if p05 > 0 else \
+                "interference" if p95 < 0 else "uncertain"
+            rows.append({"a": a, "b": b, "combined": float(np.median(combined[:, p])),
+                         "sum": float(np.median(total)), "synergy": float(median), "p05": float(p05),
+                         "p95": float(p95), "p_positive": float((extra > 0).mean()), "verdict": verdict})
+        return sorted(rows, key=lambda row: -row["synergy"])
+
+
+def load_ideas(path: str | os.PathLike, cmap: CausalMap) -> IdeaBank:
+    """Read and check an idea bank against a map."""
+    return _Reader(Path(path), cmap).bank()
+
+
+def idea_candidates(setup: Setup, bank: IdeaBank) -> tuple[list[Candidate], list[tuple[float, float]]]:
+    """The ideas as leverage candidates, and the strength ranges their terms draw from."""
+    ranges: list[tuple[float, float]] = []
+    candidates = []
+    for idea in bank.ideas:
+        terms, press = [], {}
+        for effect in idea.effects:
+            var = setup.spec.variables[effect.variable]
+            if effect.level is not None:
+                terms.append(Term(var.params["level"], effect.level))
+                amount = effect.level
+            elif isinstance(effect.strength, str):
+                ranges.append(setup.uncertainty.ranges[effect.strength])
+                terms.append(Term(var.params["push"], float(effect.sign), len(ranges) - 1))
+                amount = effect.sign * setup.spec.strengths[effect.strength]
+            else:
+                terms.append(Term(var.params["push"], effect.sign * float(effect.strength)))
+                amount = effect.sign * float(effect.strength)
+            press[effect.variable] = press.get(effect.variable, 0.0) + amount
+        candidates.append(Candidate(idea.id, idea.title, tuple(terms), press))
+    return candidates, ranges
+
+
+def rank_ideas(cmap: CausalMap, bank: IdeaBank, outcome: str | None = None, samples: int = DEFAULT_SAMPLES,
+               seed: int | None = None, horizon: float = DEFAULT_HORIZON, dt: float | None = None,
+               structure: bool = False, pairs: bool = True, scheduler=None,
+               workers: int | None = None, progress: Callable[[int], None] | None = None) -> IdeaRanking:
+    """Each idea's effect on ``outcome`` alone and, with ``pairs``, with every other idea (see the
+    module notes); the arguments are those of :func:`gmb.leverage.leverage`."""
+    if not bank.ideas:
+        raise GmbError(f"{bank.path}: the idea bank has no ideas")
+    setup = prepare(cmap, outcome, horizon, dt, structure)
+    singles, ranges = idea_candidates(setup, bank)
+    couples = list(itertools.combinations(singles, 2)) if pairs else []
+    effects, seed = run_candidates(setup, singles + [a.plus(b) for a, b in couples], samples, seed, ranges,
+                                   scheduler=scheduler, workers=workers, progress=progress)
+    n = len(singles)
+    result = Leverage(setup.outcome, singles, Effects(effects.final[:, :n], effects.auc[:, :n]),
+                      press_effects(setup, singles), samples, seed, setup.horizon, setup.dt, 0.0, structure,
+                      setup.warnings, setup.uncertainty.notes())
+    return IdeaRanking(bank, result, [(a.id, b.id) for a, b in couples],
+                       Effects(effects.final[:, n:], effects.auc[:, n:]))
+
+
+
+class _Reader:
+    def __init__(self, path: Path, cmap: CausalMap):
+        self.path, self.cmap = path, cmap
+        self.idea: str | None = None
+
+    def fail(self, node: yaml.Node | None, message: str):
+        where = f"idea {self.idea!r}: " if self.idea else ""
+        raise MapFileError(self.path, where + message, line=node.start_mark.line + 1 if node else None)
+
+    def bank(self) -> IdeaBank:
+        try:
+            root, data = parse_text(read_text(self.path))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            what = " ".join(str(getattr(exc, "problem", None) or exc).split())
+            raise MapFileError(self.path, f"not valid YAML: {what}; fix the syntax there",
+                               line=mark.line + 1 if mark else None) from None
+        if not isinstance(root, yaml.MappingNode):
+            raise MapFileError(self.path, "is not an idea bank (expected 'ideas:')", line=1)
+        fields = self.mapping(root, data, _FILE_KEYS, "the file")
+        if "ideas" not in fields:
+            self.fail(root, "no 'ideas:'; add the ideas, each with a title, acts_on and feasibility")
+        node, ideas = fields["ideas"]
+        if not isinstance(node, yaml.MappingNode) or not ideas:
+            self.fail(node, "'ideas' must map each idea's id to its title, acts_on and feasibility")
+        named = self.mapping(node, ideas, None, "ideas")
+        return IdeaBank(str(self.path), [self.read_idea(knode, *named[knode.value]) for knode, _ in node.value])
+
+    def mapping(self, node: yaml.MappingNode, data: dict, known, what: str) -> dict[str, tuple]:
+        """``{key: (value node, value)}``; unknown or repeated keys are errors."""
+        fields: dict[str, tuple] = {}
+        for (knode, vnode), value in zip(node.value, data.values()):
+            if not isinstance(knode, yaml.ScalarNode):
+                self.fail(knode, f"a key in {what} must be a name")
+            if knode.value in fields:
+                self.fail(knode, f"{knode.value!r} appears twice in {what}; keep one")
+            if known is not None and knode.value not in known:
+                self.fail(knode, f"unknown key {knode.value!r} in {what} (known: {', '.join(known)})")
+            fields[knode.value] = (vnode, value)
+        return fields
+
+    def read_idea(self, knode: yaml.Node, vnode: yaml.Node, value) -> Idea:
+        self.idea = knode.value
+        if not isinstance(vnode, yaml.MappingNode):
+            self.fail(vnode, "give its title, acts_on and feasibility")
+        fields = self.mapping(vnode, value, _IDEA_KEYS, f"idea {knode.value!r}")
+        for key in ("title", "acts_on", "feasibility"):
+            if key not in fields:
+                self.fail(vnode, f"no {key}:; every idea has a title, acts_on and feasibility")
+        title = self.text(*fields["title"], "title")
+        group = self.text(*fields["working_group"], "working_group") if "working_group" in fields else None
+        fnode, feasibility = fields["feasibility"]
+        if isinstance(feasibility, bool) or not isinstance(feasibility, int) or feasibility not in FEASIBILITY:
+            self.fail(fnode, f"feasibility {feasibility!r} must be a whole number from 1 (very hard) to 5 (easy)")
+        cost = fields["cost"][1] if "cost" in fields else None
+        if cost is not None and not (cost in COSTS or isinstance(cost, numbers.Real) and not isinstance(cost, bool)
+                                     and cost >= 0):
+            self.fail(fields["cost"][0], f"cost {cost!r} must be low, medium, high or a number ≥ 0 (kroner)")
+        anode, acts_on = fields["acts_on"]
+        if not isinstance(anode, yaml.SequenceNode) or not acts_on:
+            self.fail(anode, "acts_on must list what it acts on, e.g. - {variable: sleep, polarity: '+', "
+                      "strength: medium}")
+        effects, seen = [], {}
+        for item_node, item in zip(anode.value, acts_on):
+            effect = self.effect(item_node, item)
+            if effect.variable in seen:
+                self.fail(item_node, f"acts on {effect.variable!r} twice (also line {seen[effect.variable]}); keep one")
+            seen[effect.variable] = item_node.start_mark.line + 1
+            effects.append(effect)
+        return Idea(knode.value, title, tuple(effects), feasibility, cost, group, knode.start_mark.line + 1)
+
+    def text(self, node: yaml.Node, value, what: str):
+        if isinstance(value, str) and value.strip():
+            return value
+        if isinstance(value, dict) and value and all(isinstance(t, str) and t.strip() for t in value.values()):
+            return value
+        self.fail(node, f"{what} must be text or {{da: TEXT, en: TEXT}} (quote text that has commas)")
+
+    def effect(self, node: yaml.Node, item) -> Effect:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, "an acts_on entry is a mapping such as {variable: sleep, polarity: '+', strength: medium}")
+        fields = self.mapping(node, item, _EFFECT_KEYS, "an acts_on entry")
+        if "variable" not in fields:
+            self.fail(node, "an acts_on entry needs variable:")
+        vnode, name = fields["variable"]
+        try:
+            var = self.cmap.resolve(str(name))
+        except UnknownVariableError as exc:
+            self.fail(vnode, str(exc))
+        attrs = self.cmap.graph.nodes[var]
+        kind = attrs.get("kind", "index")
+        if kind == "action":
+            if "strength" in fields or "polarity" in fields:
+                self.fail(node, f"{var!r} is an action of the map: switch it on with {{variable: {var}, level: 1}} "
+                          "(its links say what it does)")
+            lnode, level = fields.get("level", (node, 1))
+            if isinstance(level, bool) or not isinstance(level, numbers.Real) or level <= 0:
+                self.fail(lnode, f"level {level!r} must be a positive number (1 = fully)")
+            return Effect(var, level=float(level))
+        if kind != "index" or attrs.get("equation") is not None:
+            what = "follows its own equation" if kind == "index" else f"is a {kind}"
+            self.fail(vnode, f"{var!r} {what}, so an idea cannot push it; let the idea act on one of its causes")
+        if "level" in fields:
+            self.fail(fields["level"][0], f"level is for actions; {var!r} is pushed with polarity and strength")
+        pnode, polarity = fields.get("polarity", (node, "+"))
+        if polarity not in ("+", "-"):
+            self.fail(pnode, f"polarity {polarity!r} must be '+' or '-' (quoted)")
+        if "strength" not in fields:
+            self.fail(node, f"say how strongly it acts on {var!r}: strength: weak, medium, strong or a number")
+        snode, strength = fields["strength"]
+        if not (strength in ("weak", "medium", "strong") or (
+                isinstance(strength, numbers.Real) and not isinstance(strength, bool) and strength >= 0)):
+            self.fail(snode, f"strength {strength!r} must be weak, medium, strong or a number ≥ 0")
+        return Effect(var, 1 if polarity == "+" else -1, strength if isinstance(strength, str) else float(strength))

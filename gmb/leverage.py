@@ -1,0 +1,352 @@
+"""Leverage: which push moves the outcome most, over many equally valid versions of a hand-drawn map.
+
+Every candidate — each variable that can be pushed, or each idea of an idea bank — gets the same
+standard push from time 0: an index variable's indicated value rises by ``push`` × today's value,
+an action is switched on at level ``push``, a constant is set to (1 + ``push``) × its value. For
+each Monte Carlo sample of the map's uncertain numbers (:mod:`gmb.uncertainty`) the baseline and
+every candidate are run with the numpy batch engine; a candidate's effect is the outcome's change
+against that sample's baseline at the horizon (``final``) and its area under the curve over the
+run (``auc``, change × months). Per candidate the effects give a median, a 5–95 % interval, the
+probability that the effect is positive, and the probability of being among the three largest
+(ranks within each sample; ties share a rank). The analytic press response (:mod:`gmb.analysis.press`,
+the long-run answer for the map's own strengths) is ranked beside it.
+
+Samples are run in chunks (:mod:`gmb.distributed`: in this process, a local process pool or a Dask
+cluster). A chunk's numbers depend only on the seed and its samples, so every way of running it
+gives the same bytes.
+
+Example
+-------
+>>> from gmb.causalmap import CausalMap
+>>> cmap = CausalMap.new("demo", ["en"])
+>>> for var in ("friends", "sport", "screens", "wellbeing"):
+...     cmap.add_variable(var, var.title(), adjust_time=2)
+>>> _ = cmap.add_link("friends", "wellbeing", "+", strength="strong")
+>>> _ = cmap.add_link("sport", "wellbeing", "+", strength="weak")
+>>> _ = cmap.add_link("screens", "wellbeing", "-", strength="medium")
+>>> result = leverage(cmap, "wellbeing", samples=50, seed=1, horizon=24, workers=1)
+>>> [(row["id"], row["p_positive"], row["press_rank"]) for row in result.table()]
+[('friends', 1.0, 1), ('sport', 1.0, 2), ('screens', 0.0, 3)]
+>>> result.table()[0]["p_top3"], round(result.table()[0]["median"], 2)   # about 0.75 × 0.1
+(1.0, 0.07)
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import threading
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from gmb.analysis.press import linear_press
+from gmb.causalmap import CausalMap
+from gmb.distributed import run_chunks
+from gmb.errors import GmbError
+from gmb.sd.batch import BatchModel
+from gmb.sd.scenarios import ScenarioPlan
+from gmb.sd.simulate import choose_dt
+from gmb.sd.spec import ModelSpec, build_spec
+from gmb.sd.stability import check_stability
+from gmb.uncertainty import MapUncertainty
+
+__all__ = ["leverage", "Leverage", "Candidate", "Term", "Effects", "run_candidates", "run_chunk", "variable_candidates",
+           "summarize", "press_effects", "prepare", "Setup", "MEASURES", "DEFAULT_PUSH", "DEFAULT_HORIZON",
+           "DEFAULT_SAMPLES", "RUNS_PER_CHUNK", "POOL_MIN_WORK"]
+
+DEFAULT_PUSH = 0.1
+"""The standard push: a tenth of today's value (or an action at level 0.1)."""
+DEFAULT_HORIZON = 120.0
+"""Months simulated: ten years."""
+DEFAULT_SAMPLES = 1000
+RUNS_PER_CHUNK = 4096
+"""About this many runs (samples × (candidates + 1)) go to the engine at a time, as one chunk."""
+POOL_MIN_WORK = 2e6
+"""Run-steps (runs × time steps, about a microsecond each) below which a job stays in this process."""
+MEASURES = ("final", "auc")
+"""``final``: the outcome's change at the horizon; ``auc``: its area under the curve (change × months)."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """``amount`` added to the model constant ``param`` (times ``extra[:, draw]`` if ``draw`` is set)."""
+
+    param: str
+    amount: float
+    draw: int | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One thing to push: its id, label (text or ``{lang: text}``), the model constants it changes
+    (``terms``, added to their baseline values) and the long-run push ``{variable: amount}`` the
+    analytic press response gets (``press``)."""
+
+    id: str
+    label: str | dict | None
+    terms: tuple[Term, ...]
+    press: dict = field(default_factory=dict)
+
+    def plus(self, other: "Candidate") -> "Candidate":
+        """Both candidates at once (their pushes add up)."""
+        press = dict(self.press)
+        for var, amount in other.press.items():
+            press[var] = press.get(var, 0.0) + amount
+        return Candidate(f"{self.id}+{other.id}", None, self.terms + other.terms, press)
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """What a worker needs to run chunks: picklable, and the same for every backend."""
+
+    key: str
+    spec: ModelSpec
+    uncertainty: MapUncertainty
+    extra: tuple[tuple[float, float], ...]
+    candidates: tuple[Candidate, ...]
+    outcome: str
+    horizon: float
+    dt: float
+    seed: int
+    samples: int
+    chunk: int
+
+    @property
+    def chunks(self) -> int:
+        return math.ceil(self.samples / self.chunk)
+
+    def bounds(self, index: int) -> tuple[int, int]:
+        return index * self.chunk, min(self.samples, (index + 1) * self.chunk)
+
+
+@dataclass
+class Effects:
+    """Effects of each candidate on the outcome in each sample: ``final`` and ``auc``, shape (samples, candidates)."""
+
+    final: np.ndarray
+    auc: np.ndarray
+
+    def measure(self, name: str) -> np.ndarray:
+        if name not in MEASURES:
+            raise GmbError(f"unknown measure {name!r}; use one of {', '.join(MEASURES)}")
+        return self.final if name == "final" else self.auc
+
+
+@dataclass
+class Setup:
+    """A map ready to sample: its spec (``?`` links kept, weight 0), the uncertainty model, the
+    outcome id, horizon and step (months), and warnings for people (step too coarse, unstable)."""
+
+    cmap: CausalMap
+    spec: ModelSpec
+    uncertainty: MapUncertainty
+    outcome: str
+    horizon: float
+    dt: float
+    warnings: list[str]
+
+
+@dataclass
+class Leverage:
+    """The result of :func:`leverage`: per candidate the effects in every sample, and the press response."""
+
+    outcome: str
+    candidates: list[Candidate]
+    effects: Effects
+    press: list[float | None]
+    samples: int
+    seed: int
+    horizon: float
+    dt: float
+    push: float
+    structure: bool
+    warnings: list[str]
+    notes: list[str]
+
+    def table(self, measure: str = "final") -> list[dict]:
+        """One row per candidate, the largest median effect first (see :func:`summarize`)."""
+        stats = summarize(self.effects.measure(measure))
+        other = summarize(self.effects.measure("auc" if measure == "final" else "final"))
+        press_ranks = _ranks(self.press)
+        rows = []
+        for i, candidate in enumerate(self.candidates):
+            row = {"id": candidate.id, "label": candidate.label}
+            row |= {key: stats[key][i] for key in ("median", "p05", "p95", "p_positive", "p_top3")}
+            prefix = "auc" if measure == "final" else "final"
+            row |= {f"{prefix}_{key}": other[key][i] for key in ("median", "p05", "p95")}
+            row |= {"press": self.press[i], "press_rank": press_ranks[i]}
+            rows.append(row)
+        order = sorted(range(len(rows)), key=lambda i: (-rows[i]["median"], i))
+        return [rows[i] | {"rank": n + 1} for n, i in enumerate(order)]
+
+
+def prepare(cmap: CausalMap, outcome: str | None = None, horizon: float = DEFAULT_HORIZON,
+            dt: float | None = None, structure: bool = False) -> Setup:
+    """Check the map and the run settings (months) and build what sampling needs."""
+    spec = build_spec(cmap, unknown_links="include")
+    if outcome is None:
+        if not cmap.outcome:
+            raise GmbError("the map has no outcome; name one with --outcome VAR, or set it with 'gmb outcome MAP VAR'")
+        outcome = cmap.outcome[0]
+    target = cmap.resolve(outcome)
+    if cmap.graph.in_degree(target) == 0 or spec.variables[target].kind in ("action", "constant"):
+        raise GmbError(f"outcome {target!r} has no causes in the model, so no push can move it; choose another "
+                       "outcome")
+    if not (horizon > 0 and math.isfinite(horizon)):
+        raise GmbError(f"the horizon must be a positive number of months, not {horizon:g}")
+    step, warning = choose_dt(spec, ScenarioPlan("leverage", horizon, "month", None, []), dt)
+    warnings = [warning] if warning else []
+    stability = check_stability(spec)
+    if not stability.stable:
+        warnings.append(stability.message())
+    return Setup(cmap, spec, MapUncertainty(cmap, spec, structure), target, horizon, step, warnings)
+
+
+def variable_candidates(setup: Setup, push: float = DEFAULT_PUSH) -> list[Candidate]:
+    """Every variable that can be pushed, in map order, the outcome left out: index variables,
+    actions (switched on at level ``push``) and constants (raised by ``push`` × their value)."""
+    candidates = []
+    for var in setup.spec.variables.values():
+        if var.id == setup.outcome:
+            continue
+        if var.kind == "index":
+            term = Term(var.params["push"], push)
+        elif var.kind == "action":
+            term = Term(var.params["level"], push)
+        elif var.kind == "constant":
+            term = Term(var.params["value"], push * abs(var.initial))
+        else:
+            continue
+        candidates.append(Candidate(var.id, setup.cmap.graph.nodes[var.id].get("label"), (term,), {var.id: push}))
+    return candidates
+
+
+def run_candidates(setup: Setup, candidates: Sequence[Candidate], samples: int = DEFAULT_SAMPLES,
+                   seed: int | None = None, extra: Sequence[tuple[float, float]] = (),
+                   scheduler=None, workers: int | None = None,
+                   progress: Callable[[int], None] | None = None) -> tuple[Effects, int]:
+    """Each candidate's effect on the outcome in each of ``samples`` draws; returns the effects and the seed.
+
+    ``extra`` are further uniform ranges drawn per sample, read by terms with a ``draw`` index.
+    ``scheduler`` (a Dask address or ``distributed.Client``) and ``workers`` say where chunks run
+    (:func:`gmb.distributed.run_chunks`; by default a job under :data:`POOL_MIN_WORK` run-steps runs
+    in this process, a larger one on every core). ``progress`` is called with the number of samples
+    each finished chunk held.
+    """
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        raise GmbError(f"the number of samples must be at least 1, not {samples}")
+    if not candidates:
+        raise GmbError("there is nothing to push: the map has no variable but the outcome that a push can move")
+    seed = secrets.randbits(32) if seed is None else seed
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise GmbError(f"the seed must be a whole number ≥ 0, not {seed!r}")
+    problem = _Problem(secrets.token_hex(8), setup.spec, setup.uncertainty, tuple(extra), tuple(candidates),
+                       setup.outcome, setup.horizon, setup.dt, seed, samples,
+                       max(1, RUNS_PER_CHUNK // (len(candidates) + 1)))
+    _MODELS[problem.key] = BatchModel(setup.spec)  # here first: an unsupported model fails before any work
+    if workers is None and samples * (len(candidates) + 1) * setup.horizon / setup.dt < POOL_MIN_WORK:
+        workers = 1  # starting worker processes would take longer than the work
+    try:
+        done = None if progress is None else (lambda index: progress(len(range(*problem.bounds(index)))))
+        parts = run_chunks(run_chunk, problem, problem.chunks, scheduler=scheduler, workers=workers, on_done=done)
+    finally:
+        _MODELS.pop(problem.key, None)
+    return Effects(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])), seed
+
+
+def leverage(cmap: CausalMap, outcome: str | None = None, samples: int = DEFAULT_SAMPLES, seed: int | None = None,
+             horizon: float = DEFAULT_HORIZON, dt: float | None = None, push: float = DEFAULT_PUSH,
+             structure: bool = False, scheduler=None, workers: int | None = None,
+             progress: Callable[[int], None] | None = None) -> Leverage:
+    """Push every variable by the same amount and rank them by their effect on ``outcome`` (see the
+    module notes); ``horizon`` and ``dt`` in months, ``seed`` None for a fresh one (reported back)."""
+    if not (push > 0 and math.isfinite(push)):
+        raise GmbError(f"the push must be a positive share of today's value, not {push:g}")
+    setup = prepare(cmap, outcome, horizon, dt, structure)
+    candidates = variable_candidates(setup, push)
+    effects, seed = run_candidates(setup, candidates, samples, seed, scheduler=scheduler, workers=workers,
+                                   progress=progress)
+    return Leverage(setup.outcome, candidates, effects, press_effects(setup, candidates), samples, seed,
+                    setup.horizon, setup.dt, push, structure, setup.warnings, setup.uncertainty.notes())
+
+
+def summarize(effects: np.ndarray) -> dict[str, list[float]]:
+    """Per column of ``effects`` (samples × candidates): ``median``, ``p05``, ``p95``, ``p_positive``
+    (share of samples > 0) and ``p_top3`` (share of samples in which fewer than three candidates
+    have a larger effect).
+
+    >>> stats = summarize(np.array([[3.0, 1.0, -1.0, 0.0], [2.0, 4.0, 0.5, 0.0]]))
+    >>> stats["p_positive"], stats["p_top3"]
+    ([1.0, 1.0, 0.5, 0.0], [1.0, 1.0, 0.5, 0.5])
+    """
+    p05, median, p95 = np.percentile(effects, [5, 50, 95], axis=0)
+    ordered = np.sort(effects, axis=1)
+    larger = np.stack([effects.shape[1] - np.searchsorted(row, values, side="right")
+                       for row, values in zip(ordered, effects)])
+    return {"median": median.tolist(), "p05": p05.tolist(), "p95": p95.tolist(),
+            "p_positive": (effects > 0).mean(axis=0).tolist(), "p_top3": (larger < 3).mean(axis=0).tolist()}
+
+
+def press_effects(setup: Setup, candidates: Sequence[Candidate]) -> list[float | None]:
+    """The analytic long-run change of the outcome under each candidate's ``press`` push, for the map's
+    strengths (``?`` links left out); None for all if the map's loops make it undefined."""
+    cmap = setup.cmap
+    unknown = [(u, v) for u, v, attrs in cmap.links() if attrs.get("polarity") == "?"]
+    if unknown:
+        cmap = cmap.copy()
+        for u, v in unknown:
+            cmap.remove_link(u, v)
+    try:
+        press = linear_press(cmap)
+    except GmbError:
+        return [None] * len(candidates)
+    return [press.response(c.press)[setup.outcome] if c.press else 0.0 for c in candidates]
+
+
+def run_chunk(problem: _Problem, index: int) -> tuple[np.ndarray, np.ndarray]:
+    """Chunk ``index`` of a problem: the effects at the horizon and the areas under the curve,
+    each (samples of the chunk) × candidates. Runs in whichever process or worker gets it."""
+    start, stop = problem.bounds(index)
+    size, width = stop - start, len(problem.candidates) + 1
+    draws = problem.uncertainty.draw(problem.seed, start, stop, problem.extra)
+    settings = {param: np.repeat(values, width) for param, values in draws.settings.items()}
+    baseline = problem.spec.parameters()
+    touched: dict[str, np.ndarray] = {}
+    for column, candidate in enumerate(problem.candidates, start=1):
+        for term in candidate.terms:
+            values = touched.setdefault(term.param, np.full((size, width), baseline[term.param]))
+            values[:, column] += term.amount * (1.0 if term.draw is None else draws.extra[:, term.draw])
+    settings |= {param: values.ravel() for param, values in touched.items()}
+    taus = {var: np.repeat(values, width) for var, values in draws.adjust_times.items()}
+    run = _model(problem).run(settings, final_time=problem.horizon, dt=problem.dt, adjust_times=taus,
+                              outputs=[problem.outcome])
+    values = run.values[problem.outcome].reshape(size, width, -1)
+    bad = ~np.isfinite(values).all(axis=(1, 2))
+    if bad.any():
+        raise GmbError(f"sample {start + int(np.argmax(bad))}: the outcome {problem.outcome!r} is not a finite "
+                       "number; check the map's equations")
+    change = values[:, 1:, :] - values[:, :1, :]
+    auc = ((change[..., 1:] + change[..., :-1]) / 2 * np.diff(run.times)).sum(axis=-1)
+    return change[..., -1].copy(), auc
+
+
+_MODELS: dict = {}
+_LOCK = threading.Lock()
+
+
+def _model(problem: _Problem):
+    """The problem's compiled model, once per process (Dask threads share it)."""
+    with _LOCK:
+        if problem.key not in _MODELS:
+            while len(_MODELS) >= 4:
+                _MODELS.pop(next(iter(_MODELS)))
+            _MODELS[problem.key] = BatchModel(problem.spec)
+        return _MODELS[problem.key]
+
+
+def _ranks(values: Sequence[float | None]) -> list[int | None]:
+    """1 for the largest; ties share a rank; None stays None."""
+    return [None if v is None else 1 + sum(1 for w in values if w is not None and w > v) for v in values]
+
