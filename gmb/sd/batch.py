@@ -39,7 +39,7 @@ from gmb.sd.spec import DELAY_ORDER, ModelSpec, Variable
 
 __all__ = ["BatchModel", "BatchRun", "UnsupportedByBatch", "BLOCK"]
 
-BLOCK = 512
+BLOCK = 256
 """Runs stepped together inside :meth:`BatchModel.run`, so that their arrays stay in the CPU cache."""
 
 
