@@ -1,5 +1,8 @@
 """gmb: causal loop diagrams from group model building, analysed and simulated.
 
+The names below are imported when first used, so that ``import gmb`` (and the command line's
+start-up) stays quick.
+
 Example
 -------
 >>> from gmb import CausalMap
@@ -7,11 +10,22 @@ Example
 ['da', 'en']
 """
 
-from gmb.causalmap import CausalMap
-from gmb.errors import GmbError, MapEditError, MapFileError, UnknownVariableError
-from gmb.store import edit_map, load_map, new_map, save_map, validate_file
-from gmb.validate import validate
+import importlib
 
 __version__ = "0.1.0"
-__all__ = ["CausalMap", "GmbError", "MapEditError", "MapFileError", "UnknownVariableError",
-           "edit_map", "load_map", "new_map", "save_map", "validate", "validate_file", "__version__"]
+
+_EXPORTS = {
+    "CausalMap": "gmb.causalmap",
+    "GmbError": "gmb.errors", "MapEditError": "gmb.errors", "MapFileError": "gmb.errors",
+    "UnknownVariableError": "gmb.errors",
+    "edit_map": "gmb.store", "load_map": "gmb.store", "new_map": "gmb.store", "save_map": "gmb.store",
+    "validate_file": "gmb.store",
+    "validate": "gmb.validate",
+}
+__all__ = [*_EXPORTS, "__version__"]
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'gmb' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

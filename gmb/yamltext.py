@@ -21,7 +21,6 @@ variables:
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -317,10 +316,14 @@ def _has_alias(root: yaml.Node) -> bool:
 
 def _same(a: Any, b: Any) -> bool:
     """Equal and of the same types: ``1``, ``1.0`` and ``true`` differ (``==`` says they are equal)."""
-    try:
-        return a == b and json.dumps(a, sort_keys=True, default=repr) == json.dumps(b, sort_keys=True, default=repr)
-    except TypeError:  # keys of mixed types cannot be sorted
+    if type(a) is not type(b):
         return False
+    if isinstance(a, dict):
+        return ({(type(k), k) for k in a} == {(type(k), k) for k in b}
+                and all(_same(value, b[key]) for key, value in a.items()))
+    if isinstance(a, list):
+        return len(a) == len(b) and all(map(_same, a, b))
+    return a == b
 
 
 def _same_order(old: list, new: list) -> bool:

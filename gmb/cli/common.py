@@ -10,6 +10,7 @@ Example
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import sys
@@ -44,6 +45,9 @@ class GmbGroup(click.Group):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
+        # What is imported by now lives as long as the command does: the cyclic garbage collector
+        # need not scan it again at every full collection (that halves 'gmb show' on a large map).
+        gc.freeze()
         try:
             return super().invoke(ctx)
         except GmbError as exc:
