@@ -59,8 +59,8 @@ from gmb.causalmap import CausalMap
 from gmb.errors import GmbError, MapFileError, UnknownVariableError
 from gmb.leverage import (DEFAULT_HORIZON, DEFAULT_SAMPLES, Candidate, Effects, Leverage, Setup, Term, prepare,
                           press_effects, run_candidates)
-from gmb.store import read_text
-from gmb.yamltext import parse_text
+from gmb.store import read_yaml
+from gmb.yamlfields import FieldReader
 
 __all__ = ["IdeaBank", "Idea", "Effect", "IdeaRanking", "load_ideas", "rank_ideas", "idea_candidates",
            "FEASIBILITY", "COSTS", "SYNERGY_TOLERANCE"]
@@ -207,23 +207,13 @@ def rank_ideas(cmap: CausalMap, bank: IdeaBank, outcome: str | None = None, samp
 
 
 
-class _Reader:
+class _Reader(FieldReader):
     def __init__(self, path: Path, cmap: CausalMap):
-        self.path, self.cmap = path, cmap
-        self.idea: str | None = None
-
-    def fail(self, node: yaml.Node | None, message: str):
-        where = f"idea {self.idea!r}: " if self.idea else ""
-        raise MapFileError(self.path, where + message, line=node.start_mark.line + 1 if node else None)
+        super().__init__(path)
+        self.cmap = cmap
 
     def bank(self) -> IdeaBank:
-        try:
-            root, data = parse_text(read_text(self.path))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            what = " ".join(str(getattr(exc, "problem", None) or exc).split())
-            raise MapFileError(self.path, f"not valid YAML: {what}; fix the syntax there",
-                               line=mark.line + 1 if mark else None) from None
+        root, data = read_yaml(self.path)
         if not isinstance(root, yaml.MappingNode):
             raise MapFileError(self.path, "is not an idea bank (expected 'ideas:')", line=1)
         fields = self.mapping(root, data, _FILE_KEYS, "the file")
@@ -235,21 +225,8 @@ class _Reader:
         named = self.mapping(node, ideas, None, "ideas")
         return IdeaBank(str(self.path), [self.read_idea(knode, *named[knode.value]) for knode, _ in node.value])
 
-    def mapping(self, node: yaml.MappingNode, data: dict, known, what: str) -> dict[str, tuple]:
-        """``{key: (value node, value)}``; unknown or repeated keys are errors."""
-        fields: dict[str, tuple] = {}
-        for (knode, vnode), value in zip(node.value, data.values()):
-            if not isinstance(knode, yaml.ScalarNode):
-                self.fail(knode, f"a key in {what} must be a name")
-            if knode.value in fields:
-                self.fail(knode, f"{knode.value!r} appears twice in {what}; keep one")
-            if known is not None and knode.value not in known:
-                self.fail(knode, f"unknown key {knode.value!r} in {what} (known: {', '.join(known)})")
-            fields[knode.value] = (vnode, value)
-        return fields
-
     def read_idea(self, knode: yaml.Node, vnode: yaml.Node, value) -> Idea:
-        self.idea = knode.value
+        self.item = f"idea {knode.value!r}"
         if not isinstance(vnode, yaml.MappingNode):
             self.fail(vnode, "give its title, acts_on and feasibility")
         fields = self.mapping(vnode, value, _IDEA_KEYS, f"idea {knode.value!r}")

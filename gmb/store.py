@@ -25,7 +25,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import yaml
 
@@ -36,7 +36,7 @@ from gmb.validate import Problem, Report, validate
 from gmb.yamltext import dump_text, parse_text, update_text
 
 __all__ = ["MapDocument", "read_document", "load_map", "edit_map", "save_map", "new_map",
-           "validate_file", "atomic_write", "locked", "read_text"]
+           "validate_file", "atomic_write", "locked", "read_text", "read_yaml", "yaml_syntax_named"]
 
 
 @dataclass
@@ -84,13 +84,8 @@ def read_document(path: str | os.PathLike) -> MapDocument:
     text = read_text(path)
     if not text.strip():
         raise MapFileError(path, "is empty; create a map with 'gmb new'")
-    try:
+    with yaml_syntax_named(path):
         root, data = _parse(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        what = " ".join(str(getattr(exc, "problem", None) or exc).split())
-        raise MapFileError(path, f"not valid YAML: {what}; fix the syntax there",
-                           line=mark.line + 1 if mark else None) from None
     if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
         raise MapFileError(path, "is not a gmb map (expected keys such as 'title:', 'variables:', 'links:')", line=1)
     version = data.get("gmb")
@@ -100,6 +95,25 @@ def read_document(path: str | os.PathLike) -> MapDocument:
     origin = Origin(str(path))
     problems = _structure(root, data, origin)
     return MapDocument(path, text, root, data, problems, origin)
+
+
+def read_yaml(path: str | os.PathLike) -> tuple[yaml.Node | None, Any]:
+    """A YAML file's root node (with line marks) and its data, e.g. a scenario file or an idea bank;
+    a :class:`MapFileError` naming the file and line if it cannot be read or parsed."""
+    with yaml_syntax_named(path):
+        return parse_text(read_text(path))
+
+
+@contextlib.contextmanager
+def yaml_syntax_named(path: str | os.PathLike) -> Iterator[None]:
+    """Turns a YAML syntax error raised inside into a one-line :class:`MapFileError` naming the line."""
+    try:
+        yield
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        what = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        raise MapFileError(path, f"not valid YAML: {what}; fix the syntax there",
+                           line=mark.line + 1 if mark else None) from None
 
 
 def load_map(path: str | os.PathLike) -> CausalMap:

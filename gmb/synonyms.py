@@ -25,8 +25,7 @@ from typing import Any
 import yaml
 
 from gmb.errors import MapFileError
-from gmb.store import read_text
-from gmb.yamltext import parse_text
+from gmb.store import read_yaml
 
 __all__ = ["SynonymEntry", "load_synonyms", "name_key"]
 
@@ -50,13 +49,7 @@ def load_synonyms(path: str | os.PathLike) -> list[SynonymEntry]:
     """
     if not os.path.exists(path):
         raise MapFileError(path, "no such file; check the path of the synonyms file (--synonyms)")
-    text = read_text(path)
-    try:
-        root, data = parse_text(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        what = " ".join(str(getattr(exc, "problem", None) or exc).split())
-        raise MapFileError(path, f"not valid YAML: {what}", line=mark.line + 1 if mark else None) from None
+    root, data = read_yaml(path)
     if data is None:
         return []
     if not isinstance(root, yaml.SequenceNode):

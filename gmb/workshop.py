@@ -40,8 +40,7 @@ import yaml
 
 from gmb.analysis.loops import count_loops
 from gmb.errors import MapFileError
-from gmb.store import load_map, read_text
-from gmb.yamltext import parse_text
+from gmb.store import load_map, read_yaml
 
 __all__ = ["Workshop", "Session", "MapFile", "load_workshop", "map_growth", "RECORD_NAME"]
 
@@ -130,13 +129,7 @@ def load_workshop(path: str | os.PathLike) -> Workshop:
         path = path / RECORD_NAME
         if not path.exists():
             raise MapFileError(path, "no workshop record here; give the folder of a site, e.g. workshops/havndal")
-    text = read_text(path)
-    try:
-        root, data = parse_text(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        what = " ".join(str(getattr(exc, "problem", None) or exc).split())
-        raise MapFileError(path, f"not valid YAML: {what}", line=mark.line + 1 if mark else None) from None
+    root, data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
         raise MapFileError(path, "a workshop record is a mapping with 'site:' and 'sessions:'", line=1)
     lines = {k.value: (k.start_mark.line + 1, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)}

@@ -33,11 +33,10 @@ import math
 import os
 from pathlib import Path
 
-import yaml
 
 from gmb.causalmap import CausalMap
 from gmb.errors import GmbError, MapFileError
-from gmb.store import read_text
+from gmb.store import read_text, read_yaml
 
 __all__ = ["RESULTS_FILE", "read_results", "scenario_names", "outcome_charts"]
 
@@ -77,11 +76,7 @@ def scenario_names(path: str | os.PathLike, languages: list[str]) -> tuple[dict[
     """``({scenario: {lang: label}}, time_unit)`` from a scenario file (``scenarios: {id: {label: ...}}``)."""
     if not Path(path).is_file():
         raise MapFileError(path, "no such scenario file; give the file 'gmb simulate --scenarios' ran")
-    try:
-        data = yaml.safe_load(read_text(path))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise MapFileError(path, "not valid YAML; fix the syntax there", line=mark.line + 1 if mark else None) from None
+    _, data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("scenarios"), dict):
         raise MapFileError(path, "is not a scenario file (expected 'scenarios: {id: {label: ...}}')")
     names = {}

@@ -45,8 +45,8 @@ import yaml
 from gmb.causalmap import CausalMap
 from gmb.errors import MapFileError, UnknownVariableError
 from gmb.sd.spec import ModelSpec
-from gmb.store import read_text
-from gmb.yamltext import parse_text
+from gmb.store import read_yaml
+from gmb.yamlfields import FieldReader
 
 __all__ = ["Scenario", "ScenarioPlan", "load_scenarios", "BASELINE", "TIME_UNITS"]
 
@@ -97,25 +97,14 @@ def load_scenarios(path: str | os.PathLike, cmap: CausalMap, spec: ModelSpec) ->
     return _Reader(Path(path), cmap, spec).plan()
 
 
-class _Reader:
+class _Reader(FieldReader):
     def __init__(self, path: Path, cmap: CausalMap, spec: ModelSpec):
-        self.path, self.cmap, self.spec = path, cmap, spec
-        self.scenario: str | None = None
+        super().__init__(path)
+        self.cmap, self.spec = cmap, spec
         self.scale = 1.0
 
-    def fail(self, node: yaml.Node | None, message: str):
-        where = f"scenario {self.scenario!r}: " if self.scenario else ""
-        raise MapFileError(self.path, where + message, line=node.start_mark.line + 1 if node else None)
-
     def plan(self) -> ScenarioPlan:
-        text = read_text(self.path)
-        try:
-            root, data = parse_text(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            what = " ".join(str(getattr(exc, "problem", None) or exc).split())
-            raise MapFileError(self.path, f"not valid YAML: {what}; fix the syntax there",
-                               line=mark.line + 1 if mark else None) from None
+        root, data = read_yaml(self.path)
         if not isinstance(root, yaml.MappingNode):
             raise MapFileError(self.path, "is not a scenario file (expected 'horizon:' and 'scenarios:')", line=1)
         fields = self.mapping(root, data, _FILE_KEYS, "the file")
@@ -134,19 +123,6 @@ class _Reader:
         runs = [self.read_scenario(knode, *named[knode.value]) for knode, _ in node.value]
         return ScenarioPlan(str(self.path), horizon * scale, unit, dt, runs)
 
-    def mapping(self, node: yaml.MappingNode, data: dict, known, what: str) -> dict[str, tuple]:
-        """``{key: (value node, value)}`` of a mapping; unknown or repeated keys are errors."""
-        fields: dict[str, tuple] = {}
-        for (knode, vnode), (key, value) in zip(node.value, data.items()):
-            if not isinstance(knode, yaml.ScalarNode):
-                self.fail(knode, f"a key in {what} must be a name")
-            if knode.value in fields:
-                self.fail(knode, f"{knode.value!r} appears twice in {what}; keep one")
-            if known is not None and knode.value not in known:
-                self.fail(knode, f"unknown key {knode.value!r} in {what} (known: {', '.join(known)})")
-            fields[knode.value] = (vnode, value)
-        return fields
-
     def number(self, node: yaml.Node, value, what: str, positive: bool = False, minimum: float | None = None):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             self.fail(node, f"{what} {value!r} must be a number")
@@ -158,7 +134,7 @@ class _Reader:
 
     def read_scenario(self, knode: yaml.Node, vnode: yaml.Node, value) -> Scenario:
         name = knode.value
-        self.scenario = name
+        self.item = f"scenario {name!r}"
         if name.casefold() == BASELINE:
             self.fail(knode, f"{name!r} is the run without interventions; give the scenario another name")
         scenario = Scenario(name, line=knode.start_mark.line + 1)
