@@ -170,7 +170,8 @@ def test_counts_of_one_are_singular_and_few_samples_are_explained(tmp_path):
                                                           "1 of unknown sign (?)")
     press = run("press", path, "--samples", "20", "--seed", "3")
     assert press.exit_code == 0, press.output
-    assert "20 weight samples (seed 3), 20 stable and used; 1 link of unknown polarity got random signs" in press.output
+    assert ("20 weight samples (seed 3, weights uniform 0-1), 20 stable and used; 1 link of unknown polarity got "
+            "random signs") in press.output
     assert "Only 20 samples were drawn, so each share below is uncertain by about ±22%" in press.output
 
 
@@ -197,4 +198,6 @@ def test_the_example_map():
     paths = json.loads(run("paths", HAVNDAL, action, outcome, "--max-length", "5", "--json").stdout)
     assert paths["paths"] and all(p["variables"][0] == action and p["variables"][-1] == outcome for p in paths["paths"])
     press = json.loads(run("press", HAVNDAL, "--samples", "300", "--seed", "1", "--json").stdout)
-    assert press["outcome"] == outcome and press["stable"] <= 300
+    assert press["outcome"] == outcome and press["stable"] <= 300 and press["weights"] == "uniform"
+    within = run("press", HAVNDAL, "--samples", "300", "--seed", "1", "--weights", "strengths")
+    assert "weights within their strength classes), 300 stable and used" in within.output

@@ -33,6 +33,21 @@ def test_strength_names_stand_for_the_maps_strength_numbers():
     assert linear_press(cmap).effect("y", "x") == pytest.approx(a / (1 + a * b))
 
 
+def test_weights_drawn_within_strength_classes_stay_in_each_class():
+    cmap = make_map([("x", "y", "+", "strong"), ("y", "z", "-", "weak"), ("z", "x", "+", 0.4), ("x", "z", "+")])
+    cmap.meta["strengths"] = {"weak": 0.1, "medium": 0.2, "strong": 0.3}
+    w = np.concatenate(list(sample_weight_matrices(cmap, 600, seed=4, weights="strengths")))
+    x, y, z = 0, 1, 2
+    assert 0.25 <= w[:, y, x].min() < 0.26 and 0.34 < w[:, y, x].max() <= 0.35     # strong: 0.25-0.35
+    assert -0.15 <= w[:, z, y].min() < -0.14 and -0.06 < w[:, z, y].max() <= -0.05  # weak, negative
+    assert set(w[:, x, z]) == {0.4}                                                   # a number is held
+    assert 0.15 <= w[:, z, x].min() and w[:, z, x].max() <= 0.25                      # no strength: medium
+    uniform = np.concatenate(list(sample_weight_matrices(cmap, 600, seed=4)))
+    assert uniform[:, y, x].min() < 0.05 and uniform[:, y, x].max() > 0.95
+    with pytest.raises(GmbError, match="unknown weights 'qpress'"):
+        next(sample_weight_matrices(cmap, 1, weights="qpress"))
+
+
 def test_linear_press_weights_override_strengths_and_flag_a_runaway():
     cmap = make_map([("x", "y", "+"), ("y", "x", "+")])
     assert weight_matrix(cmap, {("x", "y"): 0.8, ("y", "x"): 2.0}).tolist() == [[0, 2.0], [0.8, 0]]

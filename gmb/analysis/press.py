@@ -7,7 +7,7 @@ its level (self-regulation). If the system is stable (every eigenvalue of ``W - 
 negative real part), a sustained push ``u`` moves it to a new level ``x = -(W - I)^-1 u``.
 
 Link strengths are rarely known, so :func:`press_response` samples them: magnitudes uniform on
-(0, 1), signs from the map (a ``?`` link gets a random sign each sample), keeps the stable samples
+(0, 1) (or, with ``weights="strengths"``, within each link's strength class), signs from the map (a ``?`` link gets a random sign each sample), keeps the stable samples
 and reports for each pushed variable the share in which the outcome rises. A share of at least
 0.8 either way is called a determined direction (Dambacher et al. 2002's sign determinacy).
 :func:`linear_press` is the exact response for fixed weights (strength names weak / medium /
@@ -42,10 +42,15 @@ from gmb.causalmap import CausalMap
 from gmb.errors import GmbError
 
 __all__ = ["press_response", "PressResponse", "linear_press", "LinearPress", "weight_matrix",
-           "sample_weight_matrices", "press_matrices", "DETERMINACY"]
+           "sample_weight_matrices", "press_matrices", "DETERMINACY", "WEIGHTS"]
 
 DETERMINACY = 0.8
 """The share of samples from which a direction counts as determined ('up' or 'down')."""
+
+WEIGHTS = ("uniform", "strengths")
+"""How link magnitudes are drawn: ``uniform`` on (0, 1) as in QPress, or ``strengths``: uniform within
+each link's strength class, between the midpoints to the neighbouring classes of the map's numbers
+(as ``gmb leverage`` draws them); a strength given as a number is held fixed."""
 
 _BATCH = 256
 
@@ -84,6 +89,7 @@ class PressResponse:
     seed: int | None
     unknown_links: int
     variables: list[dict]
+    weights: str = "uniform"
 
 
 def weight_matrix(cmap: CausalMap, weights: dict[tuple[str, str], float] | None = None) -> np.ndarray:
@@ -138,10 +144,13 @@ def press_matrices(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return stable, responses
 
 
-def sample_weight_matrices(cmap: CausalMap, samples: int, seed: int | None = None) -> Iterator[np.ndarray]:
-    """Weight matrices (in batches of up to 256) with the map's signs and magnitudes uniform on
-    (0, 1); each ``?`` link gets a random sign per sample. The same seed gives the same matrices."""
+def sample_weight_matrices(cmap: CausalMap, samples: int, seed: int | None = None,
+                           weights: str = "uniform") -> Iterator[np.ndarray]:
+    """Weight matrices (in batches of up to 256) with the map's signs and magnitudes drawn as
+    ``weights`` says (:data:`WEIGHTS`); each ``?`` link gets a random sign per sample. The same seed
+    gives the same matrices."""
     analysis_graph(cmap)
+    low, high = _magnitude_ranges(cmap, weights)
     index = {v: i for i, v in enumerate(cmap.variables)}
     links = [(index[v], index[u], link_sign(attrs)) for u, v, attrs in cmap.links()]
     rows = np.array([r for r, _, _ in links], dtype=int)
@@ -151,7 +160,7 @@ def sample_weight_matrices(cmap: CausalMap, samples: int, seed: int | None = Non
     rng = np.random.default_rng(seed)
     for start in range(0, samples, _BATCH):
         size = min(_BATCH, samples - start)
-        magnitudes = rng.random((size, len(links)))
+        magnitudes = low + (high - low) * rng.random((size, len(links)))
         drawn = np.tile(signs, (size, 1))
         drawn[:, unknown] = rng.choice([-1.0, 1.0], (size, int(unknown.sum())))
         w = np.zeros((size, len(index), len(index)))
@@ -160,9 +169,10 @@ def sample_weight_matrices(cmap: CausalMap, samples: int, seed: int | None = Non
 
 
 def press_response(cmap: CausalMap, outcome: str | None = None, samples: int = 1000,
-                   seed: int | None = None) -> PressResponse:
-    """For a sustained push on each variable, the share of stable weight samples in which ``outcome``
-    (id or label; default: the map's first outcome) rises in the long run."""
+                   seed: int | None = None, weights: str = "uniform") -> PressResponse:
+    """For a sustained push on each variable, the share of stable weight samples (drawn as
+    ``weights`` says, :data:`WEIGHTS`) in which ``outcome`` (id or label; default: the map's first
+    outcome) rises in the long run."""
     graph = analysis_graph(cmap)
     if outcome is None:
         if not cmap.outcome:
@@ -177,7 +187,7 @@ def press_response(cmap: CausalMap, outcome: str | None = None, samples: int = 1
     variables = cmap.variables
     at = variables.index(target)
     rises, falls, stable = np.zeros(len(variables)), np.zeros(len(variables)), 0
-    for w in sample_weight_matrices(cmap, samples, seed):
+    for w in sample_weight_matrices(cmap, samples, seed, weights):
         kept, responses = press_matrices(w)
         row = responses[kept, at, :]
         rises += (row > 0).sum(axis=0)
@@ -197,4 +207,19 @@ def press_response(cmap: CausalMap, outcome: str | None = None, samples: int = 1
             direction = "up" if up >= DETERMINACY else "down" if down >= DETERMINACY else "uncertain"
             rows.append({"id": var, "rises": float(up), "falls": float(down), "direction": direction})
     unknown = sum(1 for _, _, attrs in cmap.links() if link_sign(attrs) == "?")
-    return PressResponse(target, samples, stable, seed, unknown, rows)
+    return PressResponse(target, samples, stable, seed, unknown, rows, weights)
+
+
+def _magnitude_ranges(cmap: CausalMap, weights: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per link (map order), the range its magnitude is drawn from."""
+    if weights not in WEIGHTS:
+        raise GmbError(f"unknown weights {weights!r}; use one of {', '.join(WEIGHTS)}")
+    links = list(cmap.links())
+    if weights == "uniform":
+        return np.zeros(len(links)), np.ones(len(links))
+    from gmb.uncertainty import strength_ranges
+
+    classes = strength_ranges(cmap.strength_numbers)
+    named = [attrs.get("strength") for _, _, attrs in links]
+    ranges = [classes[s or "medium"] if s is None or isinstance(s, str) else (float(s), float(s)) for s in named]
+    return np.array([lo for lo, _ in ranges]), np.array([hi for _, hi in ranges])

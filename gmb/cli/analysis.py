@@ -245,8 +245,11 @@ def paths_command(map_path, source, target, max_length, limit, as_json):
               help="How many sets of link weights to draw.")
 @click.option("--seed", type=int,
               help="Random seed; the same seed gives the same numbers (default: a new one, printed).")
+@click.option("--weights", type=click.Choice(["uniform", "strengths"]), default="uniform", show_default=True,
+              help="Draw link weights uniform on 0-1 (QPress), or within each link's strength class "
+                   "(the map's strengths: numbers, as 'gmb leverage' does).")
 @_JSON
-def press_command(map_path, outcome, samples, seed, as_json):
+def press_command(map_path, outcome, samples, seed, weights, as_json):
     """Which way the outcome moves in the long run under a sustained push on each variable.
 
     \b
@@ -261,27 +264,31 @@ def press_command(map_path, outcome, samples, seed, as_json):
 
     cmap = load_map(map_path)
     seed = secrets.randbelow(1_000_000) if seed is None else seed
-    result = press_response(cmap, outcome, samples=samples, seed=seed)
+    result = press_response(cmap, outcome, samples=samples, seed=seed, weights=weights)
     if as_json:
         echo_json({"outcome": result.outcome, "samples": result.samples, "stable": result.stable,
-                   "seed": result.seed, "unknown_links": result.unknown_links,
+                   "seed": result.seed, "weights": result.weights, "unknown_links": result.unknown_links,
                    "variables": [row | {"label": cmap.label(row["id"])} for row in result.variables]})
         return
     name = cmap.label(result.outcome)
     click.echo(f"Long-run response of {name} to a sustained push on each variable")
     unknown = (f"; {_count(result.unknown_links, 'link')} of unknown polarity got random signs"
                if result.unknown_links else "")
-    click.echo(f"{result.samples} weight samples (seed {result.seed}), {result.stable} stable and used{unknown}")
+    drawn = "uniform 0-1" if weights == "uniform" else "within their strength classes"
+    click.echo(f"{result.samples} weight samples (seed {result.seed}, weights {drawn}), {result.stable} stable "
+               f"and used{unknown}")
+    other = (f" or draw the weights within the map's strength classes (--weights strengths)"
+             if weights == "uniform" else "")
     if not result.stable:
         click.echo("No sample was stable: for every draw some reinforcing loop outweighs the variables' "
                    "self-regulation, so the model runs away instead of settling. Check the reinforcing loops "
-                   f"('gmb loops {map_path}').")
+                   f"('gmb loops {map_path}'){other}.")
         return
     if result.stable < FEW_STABLE:
         few = (f"Only {result.stable} of {result.samples} samples were stable (in the others a reinforcing loop "
                "runs away)" if result.stable < result.samples else f"Only {result.samples} samples were drawn")
         click.echo(f"{few}, so each share below is uncertain by about ±{1 / result.stable ** 0.5:.0%}; "
-                   "raise --samples for firmer numbers.")
+                   f"raise --samples{other} for firmer numbers.")
     connected = [r for r in result.variables if r["rises"] is not None]
     connected.sort(key=lambda r: (-r["rises"], r["falls"], cmap.label(r["id"]).casefold()))
     click.echo("\n" + _table(["pushed variable", "rises", "falls", "direction"],
