@@ -61,7 +61,7 @@ DEFAULT_PUSH = 0.1
 DEFAULT_HORIZON = 120.0
 """Months simulated: ten years."""
 DEFAULT_SAMPLES = 1000
-RUNS_PER_CHUNK = 4096
+RUNS_PER_CHUNK = 2048
 """About this many runs (samples × (candidates + 1)) go to the engine at a time, as one chunk."""
 POOL_MIN_WORK = 2e6
 """Run-steps (runs × time steps, about a microsecond each) below which a job stays in this process."""
