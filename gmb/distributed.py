@@ -6,7 +6,7 @@ that order. Which way it runs changes nothing in the results, only the time:
 - ``scheduler="tcp://HOST:PORT"`` (or a ``distributed.Client``) sends the chunks to a Dask
   distributed cluster (``pip install 'gmb[distributed]'``; the workers need gmb installed too). The
   payload is sent once to every worker. An address that does not answer as a Dask scheduler within
-  :data:`SCHEDULER_TIMEOUT` seconds is a one-line error, never a hang.
+  :data:`SCHEDULER_TIMEOUT` seconds, or a scheduler without workers, is a one-line error, never a hang.
 - otherwise, with more than one worker (default: the machine's cores) and more than one chunk, a
   local process pool (each process started fresh, the payload sent once to each; a script that
   uses it must run its main code under ``if __name__ == "__main__":``, as for any process pool);
@@ -166,6 +166,13 @@ def _on_dask(function, payload, count: int, scheduler, on_done) -> list:
 
     client = connect_scheduler(scheduler) if isinstance(scheduler, str) else scheduler
     try:
+        try:
+            client.wait_for_workers(1, timeout=SCHEDULER_TIMEOUT)
+        except (TimeoutError, asyncio.TimeoutError):
+            address = client.scheduler.address
+            raise GmbError(f"the Dask scheduler at {address} has no workers (none joined within "
+                           f"{SCHEDULER_TIMEOUT:g} s); start some with 'dask worker {address}', or leave out "
+                           "--scheduler to use this machine's cores") from None
         shared = client.scatter(payload, broadcast=True)
         futures = [client.submit(function, shared, index, pure=False) for index in range(count)]
         position = {future.key: index for index, future in enumerate(futures)}

@@ -206,13 +206,15 @@ def rank_ideas(cmap: CausalMap, bank: IdeaBank, outcome: str | None = None, samp
                        Effects(effects.final[:, n:], effects.auc[:, n:]))
 
 
-
 class _Reader(FieldReader):
     def __init__(self, path: Path, cmap: CausalMap):
         super().__init__(path)
         self.cmap = cmap
 
     def bank(self) -> IdeaBank:
+        if not self.path.exists():
+            raise MapFileError(self.path, "no such file; check the path of the idea bank, e.g. "
+                               "workshops/havndal/ideas.yaml")
         root, data = read_yaml(self.path)
         if not isinstance(root, yaml.MappingNode):
             raise MapFileError(self.path, "is not an idea bank (expected 'ideas:')", line=1)

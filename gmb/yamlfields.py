@@ -44,12 +44,17 @@ class FieldReader:
 
     def mapping(self, node: yaml.MappingNode, data: dict, known: tuple[str, ...] | None, what: str) -> dict[str, tuple]:
         """``{key: (value node, value)}`` of a mapping; keys not ``known`` (unless None) or repeated are errors."""
-        fields: dict[str, tuple] = {}
-        for (knode, vnode), value in zip(node.value, data.values()):
+        seen: set[str] = set()
+        for knode, _ in node.value:  # before pairing with ``data``, which keeps only the last of a repeated key
             if not isinstance(knode, yaml.ScalarNode):
                 self.fail(knode, f"a key in {what} must be a name")
-            if knode.value in fields:
+            if knode.value in seen:
                 self.fail(knode, f"{knode.value!r} appears twice in {what}; keep one")
+            seen.add(knode.value)
+        if len(data) != len(node.value):  # two spellings of one key, e.g. true and True
+            self.fail(node, f"two keys in {what} mean the same to YAML (e.g. true and True); keep one")
+        fields: dict[str, tuple] = {}
+        for (knode, vnode), value in zip(node.value, data.values()):
             if known is not None and knode.value not in known:
                 self.fail(knode, f"unknown key {knode.value!r} in {what} (known: {', '.join(known)})")
             fields[knode.value] = (vnode, value)

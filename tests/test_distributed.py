@@ -27,13 +27,16 @@ EXAMPLE = ROOT / "models" / "havndal.yaml"
 EXAMPLE_IDEAS = ROOT / "workshops" / "havndal" / "ideas.yaml"
 # 150 samples of the example's 40 candidates are 6,150 runs: two chunks, so the pool and the cluster share them out.
 SAMPLES = 150
+# No dashboard, and the scheduler's HTTP (metrics) server on a free port: not Dask's 8787, which another
+# scheduler on the machine may hold.
+QUIET = {"dashboard_address": None, "scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"}}
 
 
 @pytest.fixture(scope="module")
 def cluster():
     """A real Dask cluster on loopback: a scheduler and two worker processes."""
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as local:
+                                  **QUIET) as local:
         yield local
 
 
@@ -82,6 +85,18 @@ def test_a_chunk_error_on_a_worker_comes_back_as_the_same_error(cluster):
         run_chunks(_failing, None, 3, scheduler=cluster.scheduler_address)
     with pytest.raises(GmbError, match="chunk 1 failed"):
         run_chunks(_failing, None, 3, workers=2)
+
+
+def test_a_scheduler_without_workers_is_one_line_not_a_hang(tmp_path):
+    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", **QUIET) as empty:
+        started = time.monotonic()
+        result = CliRunner().invoke(main, ["leverage", str(EXAMPLE), "--samples", "10", "--scheduler",
+                                           empty.scheduler_address, "-o", str(tmp_path / "out")])
+        assert time.monotonic() - started < SCHEDULER_TIMEOUT + 10
+    assert result.exit_code == 2 and not (tmp_path / "out").exists()
+    assert result.stderr == f"error: the Dask scheduler at {empty.scheduler_address} has no workers (none joined " \
+                            f"within {SCHEDULER_TIMEOUT:g} s); start some with 'dask worker " \
+                            f"{empty.scheduler_address}', or leave out --scheduler to use this machine's cores\n"
 
 
 def _failing(payload, index):

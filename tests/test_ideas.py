@@ -98,9 +98,13 @@ def test_load_resolves_labels_and_reads_every_field(tmp_path):
     ("acts_on: [{variable: sleep", "acts_on: [{variable: sleep, polarity: '+', strength: weak}, {variable: Søvn",
      11, "acts on 'sleep' twice"),
     ("ideas:\n", "ideas: [\n", 3, "not valid YAML"),
+    ("  cafe:  ", "  club:  ", 14, "'club' appears twice in ideas; keep one"),
+    ("    cost: low\n", "    cost: low\n    cost: high\n", 14, "idea 'bedtime': 'cost' appears twice in idea"),
+    ("    cost: 12000\n", "    cost: 12000\n  true: {}\n  True: {}\n", 2, "two keys in ideas mean the same to YAML"),
 ], ids=["unknown variable", "feasibility too high", "feasibility text", "feasibility fraction", "cost name",
         "negative cost", "no title", "unknown polarity", "strength name", "no strength", "action with strength",
-        "a constant", "level 0", "unknown key", "twice", "yaml syntax"])
+        "a constant", "level 0", "unknown key", "twice", "yaml syntax", "idea repeated", "field repeated",
+        "keys YAML reads alike"])
 def test_mistakes_name_the_file_the_line_and_the_fix(tmp_path, old, new, line, message):
     assert old in BANK
     path = write(tmp_path, BANK.replace(old, new, 1))
@@ -187,6 +191,11 @@ def test_leverage_of_the_ideas_and_ideas_check():
     assert len(json.loads(result.stdout)["candidates"]) == 9
     check = CliRunner().invoke(main, ["ideas", "check", str(EXAMPLE), "--ideas", str(EXAMPLE_IDEAS), "--lang", "en"])
     assert check.exit_code == 0 and "9 ideas" in check.output and "Safe bike paths" in check.output
+
+
+def test_a_missing_idea_bank_says_which_file_it_looked_for(tmp_path):
+    with pytest.raises(MapFileError, match="no such file; check the path of the idea bank"):
+        load_ideas(tmp_path / "ideas.yaml", town())
 
 
 def test_a_bad_idea_bank_exits_2_in_one_line_and_writes_nothing(tmp_path):

@@ -136,6 +136,14 @@ BAD_CASES = {
                          "s.yaml:1: horizon -12 must be positive"),
     "push-on-constant": ("scenarios:\n  s1:\n    - {push: money, by: 0.1}\n", None,
                          "s.yaml:3: scenario 's1': 'money' cannot be pushed: it is a constant"),
+    "nan-horizon": ("horizon: .nan\nscenarios:\n  s1: [{action: walks}]\n", None,
+                    "s.yaml:1: horizon nan must be a finite number"),
+    "infinite-push": ("scenarios:\n  s1:\n    - {push: sleep, by: .inf}\n", None,
+                      "s.yaml:3: scenario 's1': by inf must be a finite number"),
+    "repeated-scenario": ("scenarios:\n  s1: [{action: walks}]\n  s1: [{push: sleep, by: 0.1}]\n", None,
+                          "s.yaml:3: 's1' appears twice in scenarios; keep one"),
+    "dt-not-dividing": ("horizon: 10\ndt: 0.3\nscenarios:\n  s1: [{action: walks}]\n", None,
+                        "s.yaml:2: dt 0.3 does not divide the horizon 10 into whole steps"),
     "bad-equation": ("scenarios:\n  s1: [{action: walks}]\n", "sleep * * 2",
                      "trivsel.yaml:{mood}: variable 'mood': equation 'sleep * * 2' does not parse at column 9"),
     "equation-unknown-name": ("scenarios:\n  s1: [{action: walks}]\n", "sleep + os.system",
@@ -160,6 +168,27 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, case):
     assert not out.exists()
     build = invoke("build", path, "-o", out)
     assert build.exit_code == (2 if equation else 0) and (not out.exists()) == bool(equation)
+
+
+def test_a_missing_scenario_file_is_named_as_such(tmp_path):
+    path = small_map(tmp_path / "trivsel.yaml")
+    result = invoke("simulate", path, "--scenarios", tmp_path / "nope.yaml", "-o", tmp_path / "out")
+    assert result.exit_code == 2 and result.stderr == (
+        f"error: {tmp_path / 'nope.yaml'}: no such scenario file; check the path (an example to start from: "
+        "workshops/havndal/scenarios.yaml)\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_table_in_danish_time_units_lines_up_under_its_header(tmp_path):
+    path = small_map(tmp_path / "trivsel.yaml")
+    (tmp_path / "s.yaml").write_text("horizon: 10\ntime_unit: år\nscenarios:\n  ud: [{action: walks, level: 0.2}]\n",
+                                     encoding="utf-8")
+    result = invoke("simulate", path, "--scenarios", tmp_path / "s.yaml")
+    assert result.exit_code == 0, result.output
+    title, header, row = result.stdout.splitlines()
+    assert title == "Humør at 10 år (baseline 1; dt 0.0417 år)"
+    assert header == "  scenario       value     change   change %"
+    assert row == "  ud            1.0750    +0.0750     +7.50%"
 
 
 def test_no_outcome_bad_dt_and_coarse_dt_are_reported(tmp_path):

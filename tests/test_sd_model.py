@@ -150,9 +150,26 @@ def test_ledger_records_defaults_overrides_and_what_was_left_out():
     assert "actions, 0 until a scenario switches them on at a level: `walks`" in given
     assert "`worry → mood`: polarity not agreed (?)" in left_out
     assert "`mood → worry`: `worry` follows its own equation" in left_out
-    assert "| `sleep` | Søvn | `sleep` | stock, adjusts to its indicated value | 1 | 3 (given) | 0 … 3 |" in text
+    assert "| `sleep` | Søvn | `sleep` | stock, adjusts to its indicated value | index, 1 = today | 1 | 3 (given) | 0 … 3 |" in text
     assert "| `sleep` | `mood` | + | 0.75 | SMOOTH3, 6 |  |" in text
     assert "dt = 0.5 months: " in text and "stable: every mode decays" in text
+
+
+def test_ledger_gives_units_and_says_why_a_baseline_would_move():
+    cmap = chain_map()
+    assert "Not at rest" not in assumptions_markdown(build_spec(cmap))
+    cmap.add_variable("clubs", "Klubber", kind="stock", units="klubber", initial=5)
+    cmap.add_variable("closing", "Lukninger", equation="0.05 * clubs + 0 * TIME")
+    cmap.add_link("mood", "clubs", "+", flow="inflow", strength=0.3)
+    cmap.add_link("closing", "clubs", "-", flow="outflow")
+    text = assumptions_markdown(build_spec(cmap))
+    assert "stays exactly where it starts (except as listed under “Not at rest at the start”)" in text
+    moving = text.split("## Not at rest at the start")[1].split("##")[0]
+    assert "- `clubs` (a stock of the map's own): inflow 0.3 − outflow 0.25 = +0.05 klubber per month" in moving
+    assert "- `closing`'s equation uses TIME" in moving
+    assert "| `clubs` | Klubber | `clubs` | stock with the map's flows | klubber (given) | 5 |  |  |" in text
+    cmap.set_link("mood", "clubs", {"strength": 0.25})
+    assert "`clubs` (a stock" not in assumptions_markdown(build_spec(cmap))       # balanced: at rest
 
 
 def test_equation_bounds_clip_its_value_and_its_start_on_the_sides_given():
@@ -162,7 +179,7 @@ def test_equation_bounds_clip_its_value_and_its_start_on_the_sides_given():
     assert spec.variables["load"].initial == 4 and spec.variables["load"].bounds == (-math.inf, 4)
     element = next(e for e in model_elements(spec) if e.name == "load")
     assert render(element.equation, "xmile", lambda v: spec.variables[v].name) == "MIN(4, 5 * stress)"
-    assert "| `load` | Belastning | `load` | auxiliary, the map's equation | 4 |  | −∞ … 4 |" in assumptions_markdown(spec)
+    assert "| `load` | Belastning | `load` | auxiliary, the map's equation |  | 4 |  | −∞ … 4 |" in assumptions_markdown(spec)
 
 
 @pytest.mark.parametrize("change, message", [
@@ -173,9 +190,10 @@ def test_equation_bounds_clip_its_value_and_its_start_on_the_sides_given():
     (lambda m: (m.set_variable("mood", {"equation": "sleep * 2"}), m.set_variable("sleep", {"equation": "mood"})),
      "refer to each other with no stock between"),
     (lambda m: m.set_variable("mood", {"initial": 0}), "initial 0 must be > 0"),
+    (lambda m: m.set_variable("money", {"initial": math.nan}), "variable 'money': initial nan must be a finite number"),
     (lambda m: m.set_variable("mood", {"kind": "stock"}), "must say how it flows; set flow=inflow"),
     (lambda m: m.set_link("sleep", "mood", {"flow": "inflow"}), "needs a kind: stock target"),
-], ids=["parse", "unknown-ref", "zero-division", "constant-equation", "algebraic-loop", "zero-index",
+], ids=["parse", "unknown-ref", "zero-division", "constant-equation", "algebraic-loop", "zero-index", "nan-initial",
         "unmarked-flow", "flow-into-index"])
 def test_bad_overrides_are_one_line_errors_naming_the_variable_and_line(tmp_path, change, message):
     cmap = chain_map()

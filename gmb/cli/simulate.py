@@ -26,7 +26,7 @@ import click
 from gmb.cli.common import echo_json, map_argument, warn
 from gmb.errors import GmbError
 from gmb.sd.output import write_model, write_results
-from gmb.sd.scenarios import load_scenarios
+from gmb.sd.scenarios import load_scenarios, plural
 from gmb.sd.simulate import ENGINES, choose_dt, simulate
 from gmb.sd.spec import build_spec
 from gmb.sd.stability import check_stability
@@ -109,12 +109,13 @@ def simulate_command(map_path, scenarios_path, outcomes, out_dir, engine, dt, la
 def _print_table(results, cmap, lang) -> None:
     plan = results.plan
     labels = {s.name: cmap.text(s.label, lang, default=s.name) for s in plan.scenarios}
-    width = max(len(label) for label in labels.values()) + 2
+    width = max(len("scenario"), *(len(label) for label in labels.values())) + 2
     rows = results.summary()
+    unit = plural(plan.time_unit)
     for var in results.outcomes:
         base = next(r["baseline"] for r in rows if r["outcome"] == var)
-        click.echo(f"{cmap.label(var, lang)} at {plan.horizon / plan.unit_months:g} {plan.time_unit}s "
-                   f"(baseline {base:.4g}; dt {results.dt / plan.unit_months:.3g} {plan.time_unit}s)")
+        click.echo(f"{cmap.label(var, lang)} at {plan.horizon / plan.unit_months:g} {unit} "
+                   f"(baseline {base:.4g}; dt {results.dt / plan.unit_months:.3g} {unit})")
         click.echo(f"  {'scenario':<{width}}{'value':>10}{'change':>11}{'change %':>11}")
         for row in (r for r in rows if r["outcome"] == var):
             percent = "n/a" if math.isnan(row["percent"]) else f"{row['percent']:+.2f}%"

@@ -69,11 +69,12 @@ def plot_effects(rows: list[dict], path: str | os.PathLike, outcome: str, horizo
 
 def plot_feasibility(rows: list[dict], path: str | os.PathLike, outcome: str, horizon: float, samples: int,
                      lang: str | None = None, measure: str = "final") -> None:
-    """Ideas as points: feasibility across, median effect up, the 5–95 % interval as a bar; ideas on
-    the front (``pareto``) in colour and labelled in bold."""
+    """Ideas as points: feasibility across, median effect up, the 5–95 % interval as a bar; each point
+    numbered by its ``rank`` and named in the key beside the chart (so close points stay readable);
+    ideas on the front (``pareto``) in colour and bold."""
     words = texts(lang, measure, horizon / 12)
-    figure = Figure(figsize=(9, 6), dpi=100, layout="constrained")
-    axes = figure.add_subplot()
+    figure = Figure(figsize=(11, max(6, 1.5 + 0.24 * len(rows))), dpi=100, layout="constrained")
+    axes, key = figure.subplots(1, 2, width_ratios=[2.2, 1])
     shared: dict[int, int] = {}
     for row in sorted(rows, key=lambda r: (r["feasibility"], -r["median"])):
         slot = shared.get(row["feasibility"], 0)
@@ -82,11 +83,10 @@ def plot_feasibility(rows: list[dict], path: str | os.PathLike, outcome: str, ho
         color = "#e39b2d" if row["pareto"] else "#7f7f7f"
         axes.plot([x, x], [row["p05"], row["p95"]], color=color, linewidth=1.6, alpha=0.8)
         axes.plot([x], [row["median"]], "o", color=color, markersize=7)
-        axes.annotate(_short(row["label"] or row["id"], 30), (x, row["median"]), xytext=(6, 2),
-                      textcoords="offset points", fontsize="x-small",
-                      fontweight="bold" if row["pareto"] else "normal")
-    for color, key in (("#e39b2d", "pareto"), ("#7f7f7f", "other")):
-        axes.plot([], [], "o", color=color, label=words[key])
+        axes.annotate(str(row["rank"]), (x, row["median"]), xytext=(5, 0), textcoords="offset points",
+                      fontsize="small", va="center", fontweight="bold" if row["pareto"] else "normal")
+    for color, name in (("#e39b2d", "pareto"), ("#7f7f7f", "other")):
+        axes.plot([], [], "o", color=color, label=words[name])
     axes.legend(fontsize="small", loc="best")
     axes.axhline(0, color="black", linewidth=0.8)
     axes.set_xlim(0.5, 5.9)
@@ -96,6 +96,12 @@ def plot_feasibility(rows: list[dict], path: str | os.PathLike, outcome: str, ho
     axes.set_title(f"{words['ideas']}\n{words['title'].format(outcome=outcome)}, "
                    f"{words['samples'].format(samples=samples)}", fontsize="medium")
     axes.grid(True, alpha=0.3)
+    key.set_axis_off()
+    key.set_ylim(len(rows) + 0.5, 0.5)
+    for row in sorted(rows, key=lambda r: r["rank"]):
+        key.text(0, row["rank"], f"{row['rank']:>2}  {_short(row['label'] or row['id'], 44)}", fontsize="small",
+                 va="center", color="#b36b00" if row["pareto"] else "black",
+                 fontweight="bold" if row["pareto"] else "normal")
     figure.savefig(path, format="png", metadata={"Software": None})
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Callable, Union
 
 __all__ = ["EquationError", "Num", "Ref", "Ident", "Time", "Neg", "BinOp", "Call", "Compare", "IfElse", "Smooth3",
-           "Node", "FUNCTIONS", "parse", "references", "evaluate", "render", "format_number"]
+           "Node", "FUNCTIONS", "parse", "references", "uses_time", "evaluate", "render", "format_number"]
 
 
 class EquationError(ValueError):
@@ -120,6 +120,11 @@ def references(node: Node) -> set[str]:
     if isinstance(node, Ref):
         return {node.var}
     return set().union(*(references(child) for child in _children(node)))
+
+
+def uses_time(node: Node) -> bool:
+    """Whether an expression refers to ``TIME``."""
+    return isinstance(node, Time) or any(uses_time(child) for child in _children(node))
 
 
 def evaluate(node: Node, value_of: Callable[[str], float], time: float = 0.0) -> float:

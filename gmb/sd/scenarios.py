@@ -35,6 +35,7 @@ Example
 
 from __future__ import annotations
 
+import math
 import numbers
 import os
 from dataclasses import dataclass, field
@@ -48,13 +49,20 @@ from gmb.sd.spec import ModelSpec
 from gmb.store import read_yaml
 from gmb.yamlfields import FieldReader
 
-__all__ = ["Scenario", "ScenarioPlan", "load_scenarios", "BASELINE", "TIME_UNITS"]
+__all__ = ["Scenario", "ScenarioPlan", "load_scenarios", "plural", "BASELINE", "TIME_UNITS"]
 
 BASELINE = "baseline"
 """The name of the run without interventions, which every scenario is compared against."""
 TIME_UNITS = {"month": 1.0, "months": 1.0, "måned": 1.0, "måneder": 1.0,
               "year": 12.0, "years": 12.0, "år": 12.0}
 """Time units a scenario file may use, in months (the model's unit)."""
+_PLURALS = {"month": "months", "year": "years", "måned": "måneder"}
+
+
+def plural(unit: str) -> str:
+    """A time unit as a count of it reads: ``plural("month")`` is ``'months'``, ``plural("år")`` ``'år'``."""
+    return _PLURALS.get(unit, unit)
+
 
 _FILE_KEYS = ("horizon", "time_unit", "dt", "scenarios")
 _SCENARIO_KEYS = ("label", "description", "interventions")
@@ -104,6 +112,9 @@ class _Reader(FieldReader):
         self.scale = 1.0
 
     def plan(self) -> ScenarioPlan:
+        if not self.path.exists():
+            raise MapFileError(self.path, "no such scenario file; check the path (an example to start from: "
+                               "workshops/havndal/scenarios.yaml)")
         root, data = read_yaml(self.path)
         if not isinstance(root, yaml.MappingNode):
             raise MapFileError(self.path, "is not a scenario file (expected 'horizon:' and 'scenarios:')", line=1)
@@ -114,6 +125,9 @@ class _Reader(FieldReader):
         scale = self.scale = TIME_UNITS[unit]
         horizon = self.number(*fields.get("horizon", (root, 120 / scale)), "horizon", positive=True)
         dt = self.number(*fields["dt"], "dt", positive=True) * scale if "dt" in fields else None
+        if dt is not None and not _divides(dt, horizon * scale):
+            self.fail(fields["dt"][0], f"dt {dt / scale:g} does not divide the horizon {horizon:g} into whole "
+                      "steps; choose a dt that does, e.g. 1/4 or 1/8 of a time unit")
         if "scenarios" not in fields:
             self.fail(root, "no 'scenarios:'; add named scenarios, each a list of interventions")
         node, scenarios = fields["scenarios"]
@@ -126,6 +140,8 @@ class _Reader(FieldReader):
     def number(self, node: yaml.Node, value, what: str, positive: bool = False, minimum: float | None = None):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             self.fail(node, f"{what} {value!r} must be a number")
+        if not math.isfinite(value):
+            self.fail(node, f"{what} {value!r} must be a finite number")
         if positive and value <= 0:
             self.fail(node, f"{what} {value!r} must be positive")
         if minimum is not None and value < minimum:
@@ -216,3 +232,9 @@ class _Reader(FieldReader):
         if strength in self.spec.strengths:
             return {found[0].param: self.spec.strengths[strength]}
         return {found[0].param: self.number(strength_node, strength, "strength", minimum=0)}
+
+
+def _divides(step: float, horizon: float) -> bool:
+    """Whether ``horizon`` is a whole number (at least 1) of ``step``."""
+    steps = horizon / step
+    return round(steps) >= 1 and abs(steps - round(steps)) <= 1e-9 * max(1.0, steps)

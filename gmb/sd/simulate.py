@@ -29,7 +29,7 @@ import numpy as np
 from gmb.errors import GmbError
 from gmb.sd.batch import BatchModel, UnsupportedByBatch
 from gmb.sd.pysd_engine import PySDEngine, Run
-from gmb.sd.scenarios import BASELINE, ScenarioPlan
+from gmb.sd.scenarios import BASELINE, ScenarioPlan, plural
 from gmb.sd.spec import ModelSpec
 
 __all__ = ["Results", "simulate", "choose_dt", "ENGINES"]
@@ -83,18 +83,18 @@ def choose_dt(spec: ModelSpec, plan: ScenarioPlan, dt: float | None = None) -> t
     when a given step is coarser than a quarter of the smallest time constant.
     """
     chosen = dt if dt is not None else plan.dt if plan.dt is not None else spec.default_dt()
-    unit, scale = plan.time_unit, plan.unit_months
+    unit, scale = plural(plan.time_unit), plan.unit_months
     if not (chosen > 0 and math.isfinite(chosen)):
-        raise GmbError(f"dt {chosen / scale:g} must be a positive number of {unit}s")
+        raise GmbError(f"dt {chosen / scale:g} must be a positive number of {unit}")
     steps = plan.horizon / chosen
     if abs(steps - round(steps)) > 1e-9 * max(1.0, steps) or round(steps) < 1:
-        raise GmbError(f"the horizon ({plan.horizon / scale:g} {unit}s) is not a whole number of steps of dt "
+        raise GmbError(f"the horizon ({plan.horizon / scale:g} {unit}) is not a whole number of steps of dt "
                        f"{chosen / scale:g}; choose a dt that divides it")
     limit = min(spec.time_constants(), default=math.inf) / 4
     warning = ""
     if chosen > limit:
-        warning = (f"dt {chosen / scale:.3g} {unit}s is more than a quarter of the smallest time constant "
-                   f"({limit * 4 / scale:.3g} {unit}s); results may be inaccurate, try --dt "
+        warning = (f"dt {chosen / scale:.3g} {unit} is more than a quarter of the smallest time constant "
+                   f"({limit * 4 / scale:.3g} {unit}); results may be inaccurate, try --dt "
                    f"{spec.default_dt() / scale:.3g}")
     return chosen, warning
 

@@ -261,6 +261,8 @@ class _Builder:
         value = attrs.get(key, default)
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             self.fail(f"variable {var!r}: {key} {value!r} must be a number", var=var)
+        if math.isnan(value) or (key == "initial" and math.isinf(value)):
+            self.fail(f"variable {var!r}: {key} {value!r} must be a finite number", var=var)
         return float(value)
 
     # -- links -------------------------------------------------------------------------------
