@@ -23,6 +23,7 @@ from gmb.uncertainty import MapUncertainty, strength_ranges
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "models" / "havndal.yaml"
+IDEAS = ROOT / "workshops" / "havndal" / "ideas.yaml"
 
 
 def levers_map() -> CausalMap:
@@ -182,7 +183,8 @@ def test_the_same_seed_gives_byte_identical_files(tmp_path):
     (["--horizon", "ten years"], "not a duration"),
     (["--push", "-0.1"], "positive share"),
     (["--dt", "7"], "whole number of steps"),
-], ids=["no samples", "unknown outcome", "bad horizon", "negative push", "dt does not divide"])
+    (["--ideas", IDEAS, "--push", "0.2"], "leave out --push with --ideas"),
+], ids=["no samples", "unknown outcome", "bad horizon", "negative push", "dt does not divide", "push with ideas"])
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, args, message):
     out = tmp_path / "out"
     result = run(["leverage", EXAMPLE, "-o", out, *args])

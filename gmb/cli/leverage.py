@@ -88,8 +88,9 @@ def _run_options(function):
 @click.command("leverage")
 @map_argument
 @_run_options
-@click.option("--push", type=float, default=DEFAULT_PUSH, show_default=True,
-              help="The standard push, a share of today's value (an action: its level).")
+@click.option("--push", type=float,
+              help=f"The standard push on every variable, a share of today's value (an action: its level); "
+                   f"default {DEFAULT_PUSH:g}. Not with --ideas: each idea acts as its acts_on says.")
 @click.option("--ideas", "ideas_path", type=click.Path(path_type=str), metavar="FILE",
               help="Rank the ideas of this idea bank instead of the variables (each idea fully in effect).")
 def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, measure, scheduler, workers,
@@ -107,6 +108,9 @@ def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, m
     from gmb.leverage import leverage
     from gmb.leverage_files import leverage_report, write_leverage
 
+    if ideas_path and push is not None:
+        raise click.BadParameter("an idea acts as its acts_on says; leave out --push with --ideas",
+                                 param_hint="--push")
     cmap = load_map(map_path)
     seed = secrets.randbelow(1_000_000) if seed is None else seed
     with _scheduler(scheduler) as client, _progress(samples) as progress:
@@ -118,7 +122,7 @@ def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, m
                                  progress=progress)
             result = ranking.leverage
         else:
-            result = leverage(cmap, outcome, samples, seed, months(horizon), _dt(dt), _push(push), structure,
+            result = leverage(cmap, outcome, samples, seed, months(horizon), _dt(dt), _push(DEFAULT_PUSH if push is None else push), structure,
                               scheduler=client, workers=workers, progress=progress)
     for message in result.warnings:
         warn(message)
