@@ -212,10 +212,8 @@ class _Reader(FieldReader):
         self.cmap = cmap
 
     def bank(self) -> IdeaBank:
-        if not self.path.exists():
-            raise MapFileError(self.path, "no such file; check the path of the idea bank, e.g. "
-                               "workshops/havndal/ideas.yaml")
-        root, data = read_yaml(self.path)
+        root, data = read_yaml(self.path, missing="check the path of the idea bank, e.g. "
+                                                  "workshops/havndal/ideas.yaml")
         if not isinstance(root, yaml.MappingNode):
             raise MapFileError(self.path, "is not an idea bank (expected 'ideas:')", line=1)
         fields = self.mapping(root, data, _FILE_KEYS, "the file")

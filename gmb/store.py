@@ -36,7 +36,8 @@ from gmb.validate import Problem, Report, validate
 from gmb.yamltext import dump_text, parse_text, update_text
 
 __all__ = ["MapDocument", "read_document", "load_map", "edit_map", "save_map", "new_map",
-           "validate_file", "atomic_write", "locked", "read_text", "read_yaml", "yaml_syntax_named"]
+           "validate_file", "atomic_write", "locked", "read_bytes", "decode_text", "read_text", "read_yaml",
+           "yaml_syntax_named", "MAP_MISSING"]
 
 
 @dataclass
@@ -58,24 +59,39 @@ class MapDocument:
         return cmap
 
 
-def read_text(path: str | os.PathLike) -> str:
-    """The text of a UTF-8 file, or a :class:`MapFileError` saying plainly why it cannot be read."""
+MAP_MISSING = "check the path, or create a map with 'gmb new'"
+"""What to do about a map file that is not there."""
+
+
+def read_bytes(path: str | os.PathLike, missing: str = "check the path") -> bytes:
+    """The bytes of a text file, or a :class:`MapFileError` saying plainly why not: a directory,
+    missing (``missing`` says what to do), unreadable or binary."""
     path = Path(path)
     if path.is_dir():
         raise MapFileError(path, "is a directory, not a file; give the path of a file")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise MapFileError(path, "no such file; check the path, or create a map with 'gmb new'") from None
+        raise MapFileError(path, f"no such file; {missing}") from None
     except OSError as exc:
         raise MapFileError(path, f"cannot be read ({exc.strerror})") from None
     if b"\0" in raw:
-        raise MapFileError(path, "is a binary file, not a YAML text file; check the path")
+        raise MapFileError(path, "is a binary file, not a text file; check the path")
+    return raw
+
+
+def decode_text(path: str | os.PathLike, raw: bytes) -> str:
+    """UTF-8 text (a byte-order mark is dropped); :class:`MapFileError` naming the line otherwise."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise MapFileError(path, "is not UTF-8 text; save it as UTF-8", line=line) from None
+
+
+def read_text(path: str | os.PathLike, missing: str = MAP_MISSING) -> str:
+    """The text of a UTF-8 file, or a :class:`MapFileError` saying plainly why it cannot be read."""
+    return decode_text(path, read_bytes(path, missing))
 
 
 def read_document(path: str | os.PathLike) -> MapDocument:
@@ -97,11 +113,12 @@ def read_document(path: str | os.PathLike) -> MapDocument:
     return MapDocument(path, text, root, data, problems, origin)
 
 
-def read_yaml(path: str | os.PathLike) -> tuple[yaml.Node | None, Any]:
+def read_yaml(path: str | os.PathLike, missing: str = "check the path") -> tuple[yaml.Node | None, Any]:
     """A YAML file's root node (with line marks) and its data, e.g. a scenario file or an idea bank;
-    a :class:`MapFileError` naming the file and line if it cannot be read or parsed."""
+    a :class:`MapFileError` naming the file and line if it cannot be read or parsed (``missing``:
+    what to do if it is not there)."""
     with yaml_syntax_named(path):
-        return parse_text(read_text(path))
+        return parse_text(read_text(path, missing))
 
 
 @contextlib.contextmanager

@@ -47,9 +47,7 @@ def load_synonyms(path: str | os.PathLike) -> list[SynonymEntry]:
 
     Raises :class:`MapFileError` naming the file and line of the first problem.
     """
-    if not os.path.exists(path):
-        raise MapFileError(path, "no such file; check the path of the synonyms file (--synonyms)")
-    root, data = read_yaml(path)
+    root, data = read_yaml(path, missing="check the path of the synonyms file (--synonyms)")
     if data is None:
         return []
     if not isinstance(root, yaml.SequenceNode):

@@ -321,7 +321,7 @@ UNREADABLE = {
     "folder.yaml": ("dir", "folder.yaml: is a directory, not a file"),
     "empty.yaml": (b"", "empty.yaml: is empty; create a map with 'gmb new'"),
     "blank.yaml": (b"\n  \n", "blank.yaml: is empty"),
-    "binary.yaml": (bytes(range(256)), "binary.yaml: is a binary file, not a YAML text file; check the path"),
+    "binary.yaml": (bytes(range(256)), "binary.yaml: is a binary file, not a text file; check the path"),
     "latin1.yaml": ("title: Søvn\n".encode("latin-1"), "latin1.yaml:1: is not UTF-8 text; save it as UTF-8"),
     "malformed.yaml": (b"title: x\nvariables:\n  a: {label: [unclosed\n", "malformed.yaml:4: not valid YAML"),
     "badindent.yaml": (b"title: x\n variables: 1\n", "badindent.yaml:2: not valid YAML"),

@@ -261,7 +261,7 @@ def test_charts_read_the_file_gmb_simulate_writes_and_name_scenarios_from_their_
     path.write_text("- just a list\n", encoding="utf-8")
     with pytest.raises(MapFileError, match="is not a scenario file"):
         scenario_names(path, ["da"])
-    with pytest.raises(MapFileError, match=r"missing\.yaml: no such scenario file; give the file 'gmb simulate"):
+    with pytest.raises(MapFileError, match=r"missing\.yaml: no such file; give the scenario file 'gmb simulate"):
         scenario_names(tmp_path / "missing.yaml", ["da"])
 
 

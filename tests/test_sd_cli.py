@@ -174,8 +174,8 @@ def test_a_missing_scenario_file_is_named_as_such(tmp_path):
     path = small_map(tmp_path / "trivsel.yaml")
     result = invoke("simulate", path, "--scenarios", tmp_path / "nope.yaml", "-o", tmp_path / "out")
     assert result.exit_code == 2 and result.stderr == (
-        f"error: {tmp_path / 'nope.yaml'}: no such scenario file; check the path (an example to start from: "
-        "workshops/havndal/scenarios.yaml)\n")
+        f"error: {tmp_path / 'nope.yaml'}: no such file; check the path of the scenario file (an example to start "
+        "from: workshops/havndal/scenarios.yaml)\n")
     assert not (tmp_path / "out").exists()
 
 

@@ -53,7 +53,7 @@ def path(tmp_path) -> Path:
 
 @pytest.mark.parametrize("content, message", [
     (b"", "is empty; create a map with 'gmb new'"),
-    (b"\x00\x01binary", "is a binary file, not a YAML text file; check the path"),
+    (b"\x00\x01binary", "is a binary file, not a text file; check the path"),
     (b"title: ok\nnotes: \xff\n", "is not UTF-8 text; save it as UTF-8"),
     (b"title: [\n", "not valid YAML"),
     (b"just text\n", "is not a gmb map"),

@@ -43,8 +43,9 @@ from typing import Any, Callable
 from gmb.causalmap import CausalMap
 from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder, is_position, parse_polarity
-from gmb.formats.files import check_output, decode_text, read_input, write_output
+from gmb.formats.files import check_output, read_input, write_output
 from gmb.schema import CONFIDENCES, DEFAULT_LANGUAGES, KINDS, STRENGTHS
+from gmb.store import decode_text
 
 __all__ = ["read_map", "write_map", "variables_path"]
 

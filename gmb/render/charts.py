@@ -74,9 +74,7 @@ def read_results(folder: str | os.PathLike) -> dict[str, dict[str, list[tuple[fl
 
 def scenario_names(path: str | os.PathLike, languages: list[str]) -> tuple[dict[str, dict], str | None]:
     """``({scenario: {lang: label}}, time_unit)`` from a scenario file (``scenarios: {id: {label: ...}}``)."""
-    if not Path(path).is_file():
-        raise MapFileError(path, "no such scenario file; give the file 'gmb simulate --scenarios' ran")
-    _, data = read_yaml(path)
+    _, data = read_yaml(path, missing="give the scenario file 'gmb simulate --scenarios' ran")
     if not isinstance(data, dict) or not isinstance(data.get("scenarios"), dict):
         raise MapFileError(path, "is not a scenario file (expected 'scenarios: {id: {label: ...}}')")
     names = {}

@@ -112,10 +112,8 @@ class _Reader(FieldReader):
         self.scale = 1.0
 
     def plan(self) -> ScenarioPlan:
-        if not self.path.exists():
-            raise MapFileError(self.path, "no such scenario file; check the path (an example to start from: "
-                               "workshops/havndal/scenarios.yaml)")
-        root, data = read_yaml(self.path)
+        root, data = read_yaml(self.path, missing="check the path of the scenario file (an example to "
+                                                  "start from: workshops/havndal/scenarios.yaml)")
         if not isinstance(root, yaml.MappingNode):
             raise MapFileError(self.path, "is not a scenario file (expected 'horizon:' and 'scenarios:')", line=1)
         fields = self.mapping(root, data, _FILE_KEYS, "the file")
