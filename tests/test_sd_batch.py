@@ -32,14 +32,6 @@ EXAMPLE = ROOT / "models" / "havndal.yaml"
 EXAMPLE_SCENARIOS = ROOT / "workshops" / "havndal" / "scenarios.yaml"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def shared_cache(tmp_path_factory):
-    """One PySD cache for the whole session, so each model is translated once."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GMB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "gmb-cache"))
-        yield
-
-
 def assert_same_as_pysd(spec, settings: dict[str, np.ndarray], final_time: float, dt: float, **options) -> None:
     """Run K settings in the batch engine and one by one in PySD; compare every variable at every saved time."""
     batch = BatchModel(spec).run(settings, final_time=final_time, dt=dt, **options)

@@ -22,14 +22,6 @@ EXAMPLE = ROOT / "models" / "havndal.yaml"
 EXAMPLE_SCENARIOS = ROOT / "workshops" / "havndal" / "scenarios.yaml"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def shared_cache(tmp_path_factory):
-    """One PySD cache for the whole session, so each model is translated once."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GMB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "gmb-cache"))
-        yield
-
-
 def small_map(path: Path) -> Path:
     cmap = CausalMap.new("Trivsel")
     cmap.add_variable("sleep", {"da": "Søvn", "en": "Sleep"}, adjust_time=2)

@@ -25,14 +25,6 @@ EXAMPLE = ROOT / "models" / "havndal.yaml"
 NUMBERS = {"weak": 0.25, "medium": 0.5, "strong": 0.75}  # the issue's strength numbers
 
 
-@pytest.fixture(scope="module", autouse=True)
-def shared_cache(tmp_path_factory):
-    """One PySD cache for the whole session, so each model is translated once."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GMB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "gmb-cache"))
-        yield
-
-
 def press_map() -> CausalMap:
     """Four index variables: a balancing loop a → b → a, a reinforcing loop b → c → b (delayed), d fed by c."""
     cmap = CausalMap.new("press")
