@@ -31,9 +31,9 @@ from gmb.analysis.centrality import DEFAULT_LOOP_LIMIT, centrality_table, map_su
 from gmb.analysis.loops import count_loops, find_loops
 from gmb.analysis.paths import pathways
 from gmb.analysis.press import press_response
-from gmb.causalmap import CausalMap
 from gmb.cli import main as gmb_main
-from gmb.store import load_map, save_map
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import load_map, save_map
 
 SEEDS = range(5)
 HAVNDAL = Path(__file__).resolve().parent.parent / "models" / "havndal.yaml"

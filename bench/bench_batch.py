@@ -30,13 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import numpy as np  # noqa: E402
-
 from bench_simulate import generated_map  # noqa: E402
+
+from gmb.maps.store import load_map  # noqa: E402
 from gmb.sd.batch import BatchModel  # noqa: E402
 from gmb.sd.pysd_engine import PySDEngine  # noqa: E402
 from gmb.sd.scenarios import load_scenarios  # noqa: E402
 from gmb.sd.spec import build_spec  # noqa: E402
-from gmb.store import load_map  # noqa: E402
 
 RUNS, STEPS, WORKERS = 100_000, 120, 2
 

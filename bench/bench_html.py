@@ -17,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from gmb.causalmap import CausalMap
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import load_map
 from gmb.render.html import write_html
-from gmb.store import load_map
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

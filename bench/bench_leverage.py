@@ -31,8 +31,8 @@ _CHILD = """
 import hashlib, json, resource, sys, time
 if __name__ == "__main__":
     start = time.perf_counter()
-    from gmb.leverage import leverage
-    from gmb.store import load_map
+    from gmb.leverage.ranking import leverage
+    from gmb.maps.store import load_map
     cmap = load_map(sys.argv[1])
     ready = time.perf_counter()
     result = leverage(cmap, samples=int(sys.argv[2]), seed=1, horizon=120, dt=1.0, workers=int(sys.argv[3]))

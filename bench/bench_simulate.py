@@ -21,13 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gmb.causalmap import CausalMap  # noqa: E402
-from gmb.store import load_map, save_map  # noqa: E402
+from gmb.maps.causalmap import CausalMap  # noqa: E402
+from gmb.maps.store import load_map, save_map  # noqa: E402
 
 _CHILD = """
 import json, sys, time
 start = time.perf_counter()
-from gmb.store import load_map
+from gmb.maps.store import load_map
 from gmb.sd.spec import build_spec
 from gmb.sd.scenarios import load_scenarios
 from gmb.sd.pysd_engine import PySDEngine

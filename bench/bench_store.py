@@ -21,8 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from gmb.causalmap import CausalMap
-from gmb.store import load_map, save_map
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import load_map, save_map
 
 HEAVY = ("pysd", "matplotlib", "pyvis", "pandas")
 THEMES = {"mental": ("Mental sundhed", "Mental health"), "community": ("Fællesskaber", "Community"),

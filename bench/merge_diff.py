@@ -12,9 +12,9 @@ from __future__ import annotations
 import random
 import time
 
-from gmb.causalmap import CausalMap
-from gmb.diff import diff_maps
-from gmb.merge import merge_maps
+from gmb.maps.causalmap import CausalMap
+from gmb.workshops.diff import diff_maps
+from gmb.workshops.merge import merge_maps
 
 
 def breakout(group: int, n: int, rng: random.Random) -> CausalMap:

@@ -12,15 +12,15 @@ Example
 
 import importlib
 
-__version__ = "0.1.0"
+from gmb.version import __version__
 
 _EXPORTS = {
-    "CausalMap": "gmb.causalmap",
+    "CausalMap": "gmb.maps.causalmap",
     "GmbError": "gmb.errors", "MapEditError": "gmb.errors", "MapFileError": "gmb.errors",
     "UnknownVariableError": "gmb.errors",
-    "edit_map": "gmb.store", "load_map": "gmb.store", "new_map": "gmb.store", "save_map": "gmb.store",
-    "validate_file": "gmb.store",
-    "validate": "gmb.validate",
+    "edit_map": "gmb.maps.store", "load_map": "gmb.maps.store", "new_map": "gmb.maps.store", "save_map": "gmb.maps.store",
+    "validate_file": "gmb.maps.store",
+    "validate": "gmb.maps.validate",
 }
 __all__ = [*_EXPORTS, "__version__"]
 

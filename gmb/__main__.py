@@ -7,7 +7,7 @@ the cyclic garbage collector is kept off while they load and never scans them af
 import gc
 
 gc.disable()
-import gmb.store  # noqa: E402,F401 - what every map command needs (networkx, PyYAML), loaded with the collector off
+import gmb.maps.store  # noqa: E402,F401 - what every map command needs (networkx, PyYAML), loaded with the collector off
 from gmb.cli import main  # noqa: E402
 
 __all__ = ["run"]

@@ -6,7 +6,7 @@ import random
 
 import networkx as nx
 
-from gmb.causalmap import CausalMap
+from gmb.maps.causalmap import CausalMap
 
 
 def make_map(links, variables=(), languages=("en",), **meta) -> CausalMap:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-
 from analysis_maps import make_map, random_map
+
 from gmb.analysis.centrality import MEASURES, centrality_table, map_summary
 from gmb.analysis.loops import count_loops, find_loops
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from analysis_maps import make_map
 from click.testing import CliRunner
 
-from analysis_maps import make_map
 from gmb.cli import main
-from gmb.store import load_map, save_map
+from gmb.maps.store import load_map, save_map
 
 HAVNDAL = Path(__file__).resolve().parent.parent / "models" / "havndal.yaml"
 

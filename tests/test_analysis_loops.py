@@ -7,11 +7,11 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-
 from analysis_maps import make_map, random_map
+
 from gmb.analysis.loops import count_loops, find_loop, find_loops, loop_id, name_loop, tell_loop
 from gmb.errors import GmbError, MapFileError, UnknownVariableError
-from gmb.store import edit_map, load_map, save_map
+from gmb.maps.store import edit_map, load_map, save_map
 
 
 def canonical(cycle):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-
 from analysis_maps import make_map, random_map
+
 from gmb.analysis.paths import pathways
 from gmb.errors import GmbError, UnknownVariableError
 

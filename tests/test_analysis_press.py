@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from analysis_maps import make_map
-from gmb.analysis.press import (linear_press, press_matrices, press_response, sample_weight_matrices,
-                                weight_matrix)
+
+from gmb.analysis.press import linear_press, press_matrices, press_response, sample_weight_matrices, weight_matrix
 from gmb.errors import GmbError, UnknownVariableError
 
 # x raises y (strength a), y lowers x (strength b): a balancing 2-loop, stable for any weights.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from gmb.analysis.loops import loop_id
-from gmb.causalmap import CausalMap
 from gmb.errors import MapEditError, UnknownVariableError
+from gmb.maps.causalmap import CausalMap
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from gmb.cli import main
-from gmb.store import load_map, validate_file
+from gmb.maps.store import load_map, validate_file
 
 HOSTILE = 'Skærm "tid" 📱 <script>alert(\'x\')</script> # ikke: en kommentar'
 

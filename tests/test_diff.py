@@ -7,11 +7,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from gmb.causalmap import CausalMap
-from gmb.cli import main
 from gmb.analysis.loops import loop_id, name_loop
-from gmb.diff import diff_maps
-from gmb.store import save_map
+from gmb.cli import main
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import save_map
+from gmb.workshops.diff import diff_maps
 
 
 def make(variables, links):

@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 
 from gmb.cli import main
-from gmb.distributed import SCHEDULER_TIMEOUT, available_cores, run_chunks
 from gmb.errors import GmbError
-from gmb.ideas import load_ideas, rank_ideas
-from gmb.leverage import leverage
-from gmb.store import load_map
+from gmb.leverage.distributed import SCHEDULER_TIMEOUT, available_cores, run_chunks
+from gmb.leverage.ideas import load_ideas, rank_ideas
+from gmb.leverage.ranking import leverage
+from gmb.maps.store import load_map
 
 distributed = pytest.importorskip("distributed")
 

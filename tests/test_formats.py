@@ -13,12 +13,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gmb.causalmap import CausalMap
 from gmb.cli import main
 from gmb.errors import GmbError, MapEditError
 from gmb.formats import FORMATS, Format, export_map, import_map, register
-from gmb.schema import CONFIDENCES, KINDS, POLARITIES, STRENGTHS
-from gmb.store import load_map
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.schema import CONFIDENCES, KINDS, POLARITIES, STRENGTHS
+from gmb.maps.store import load_map
 
 
 def rich_map() -> CausalMap:

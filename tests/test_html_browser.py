@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from gmb.analysis.loops import name_loop
-from gmb.causalmap import CausalMap
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import load_map
 from gmb.render.html import write_html
-from gmb.store import load_map
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

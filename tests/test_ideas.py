@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from gmb.causalmap import CausalMap
 from gmb.cli import main
 from gmb.errors import MapFileError
-from gmb.ideas import load_ideas, rank_ideas
-from gmb.store import load_map, save_map
+from gmb.leverage.ideas import load_ideas, rank_ideas
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import load_map, save_map
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "models" / "havndal.yaml"

@@ -13,13 +13,13 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from gmb.causalmap import CausalMap
 from gmb.cli import main
 from gmb.errors import GmbError, MapFileError
 from gmb.formats import export_map, import_map
 from gmb.formats.stockflow import INFERRED, NOT_INFERRED
-from gmb.store import load_map
-from gmb.validate import validate
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import load_map
+from gmb.maps.validate import validate
 
 SHARED = Path(__file__).parents[1].parent / "shared" / "data"
 needs_samples = pytest.mark.skipif(not SHARED.is_dir(), reason=f"public sample models not found at {SHARED}")

@@ -20,16 +20,16 @@ import os
 import tempfile
 import zipfile
 from collections import Counter
-from xml.etree import ElementTree
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gmb.errors import GmbError
-from gmb.validate import validate
-from gmb.yamltext import dump_text
+from gmb.maps.validate import validate
+from gmb.maps.yamltext import dump_text
 
 SHARED = Path(__file__).parents[1].parent / "shared" / "data"
 EXAMPLES = int(os.environ.get("GMB_FUZZ_EXAMPLES", "1000"))

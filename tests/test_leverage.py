@@ -11,15 +11,16 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-import gmb.leverage as leverage_module
-from gmb.causalmap import CausalMap
+import gmb.leverage.ranking as leverage_module
 from gmb.cli import main
 from gmb.errors import GmbError
-from gmb.leverage import leverage, prepare, summarize
+from gmb.leverage.ranking import leverage, prepare, summarize
+from gmb.leverage.uncertainty import MapUncertainty
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.schema import strength_ranges
+from gmb.maps.store import load_map, save_map
 from gmb.sd.batch import BatchModel
 from gmb.sd.spec import build_spec
-from gmb.store import load_map, save_map
-from gmb.uncertainty import MapUncertainty, strength_ranges
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "models" / "havndal.yaml"

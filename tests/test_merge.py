@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gmb.causalmap import CausalMap
 from gmb.cli import main
 from gmb.errors import MapFileError
-from gmb.merge import merge_files, merge_maps
-from gmb.store import load_map, save_map
-from gmb.synonyms import SynonymEntry, load_synonyms
-from gmb.validate import validate
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import load_map, save_map
+from gmb.maps.validate import validate
+from gmb.workshops.merge import merge_files, merge_maps
+from gmb.workshops.synonyms import SynonymEntry, load_synonyms
 
 SITE = Path(__file__).resolve().parent.parent / "workshops" / "havndal"
 

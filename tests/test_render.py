@@ -12,16 +12,16 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from gmb.causalmap import CausalMap
 from gmb.cli import main
 from gmb.errors import GmbError, MapFileError
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import save_map
 from gmb.render.charts import outcome_charts
 from gmb.render.circle import circle_positions
 from gmb.render.html import page_data, render_html, script_json
 from gmb.render.layout import LABEL_BOX, layout_positions
 from gmb.render.static import bezier_point
 from gmb.render.stories import chain_text, loop_story
-from gmb.store import save_map
 
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 HOSTILE_SCRIPT = "</script><script>alert(1)</script>"
@@ -60,7 +60,7 @@ def test_html_is_the_same_bytes_every_time_even_in_another_process(tmp_path):
     save_map(cmap, path)
     page = render_html(cmap)
     assert page == render_html(cmap)
-    code = ("import sys; from gmb.store import load_map; from gmb.render.html import render_html; "
+    code = ("import sys; from gmb.maps.store import load_map; from gmb.render.html import render_html; "
             "sys.stdout.buffer.write(render_html(load_map(sys.argv[1])).encode())")
     others = [subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, check=True,
                              env=os.environ | {"PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
@@ -249,8 +249,8 @@ def test_charts_explain_missing_or_broken_results(tmp_path):
 
 
 def test_charts_read_the_file_gmb_simulate_writes_and_name_scenarios_from_their_file(tmp_path):
+    from gmb.outputs.simulation_files import RESULTS_FILE as SIMULATE_WRITES
     from gmb.render.charts import RESULTS_FILE, scenario_names
-    from gmb.sd.output import RESULTS_FILE as SIMULATE_WRITES
 
     assert RESULTS_FILE == SIMULATE_WRITES
     path = tmp_path / "scenarios.yaml"

@@ -15,9 +15,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from gmb.causalmap import CausalMap
 from gmb.cli import main
 from gmb.errors import GmbError
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import load_map, save_map
 from gmb.sd.batch import BatchModel, UnsupportedByBatch
 from gmb.sd.equations import Num, Ref, Smooth3
 from gmb.sd.pysd_engine import PySDEngine
@@ -25,7 +26,6 @@ from gmb.sd.scenarios import Scenario, ScenarioPlan, load_scenarios
 from gmb.sd.simulate import simulate
 from gmb.sd.spec import build_spec
 from gmb.sd.xmile import to_xmile
-from gmb.store import load_map, save_map
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "models" / "havndal.yaml"

@@ -8,8 +8,9 @@ import re
 import numpy as np
 import pytest
 
-from gmb.causalmap import CausalMap
 from gmb.errors import GmbError, MapFileError
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import load_map, save_map
 from gmb.sd.equations import EquationError, evaluate, parse, references, render
 from gmb.sd.formulas import model_elements
 from gmb.sd.identifiers import Namer
@@ -19,7 +20,6 @@ from gmb.sd.scenarios import load_scenarios
 from gmb.sd.spec import build_spec
 from gmb.sd.stability import check_stability, linear_system
 from gmb.sd.xmile import to_xmile
-from gmb.store import load_map, save_map
 
 
 def chain_map() -> CausalMap:

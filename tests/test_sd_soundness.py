@@ -12,13 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gmb.causalmap import CausalMap
-from gmb.sd.output import staged_directory, write_model
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import load_map
+from gmb.outputs.simulation_files import write_model
+from gmb.outputs.staging import staged_directory
 from gmb.sd.pysd_engine import PySDEngine, load_model_file, run_quietly
 from gmb.sd.scenarios import Scenario, ScenarioPlan
 from gmb.sd.simulate import simulate
 from gmb.sd.spec import build_spec
-from gmb.store import load_map
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "models" / "havndal.yaml"

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gmb.causalmap import CausalMap
 from gmb.errors import MapEditError, MapFileError
-from gmb.store import atomic_write, edit_map, load_map, new_map, read_text, save_map, validate_file
-from gmb.yamltext import dump_text
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import atomic_write, edit_map, load_map, new_map, read_text, save_map, validate_file
+from gmb.maps.yamltext import dump_text
 
 REPO = Path(__file__).resolve().parent.parent
 

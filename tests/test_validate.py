@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gmb.causalmap import CausalMap
 from gmb.cli import main
-from gmb.store import load_map, save_map
-from gmb.validate import near_duplicate_labels, validate
-from gmb.yamltext import dump_text
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import load_map, save_map
+from gmb.maps.validate import near_duplicate_labels, validate
+from gmb.maps.yamltext import dump_text
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "models" / "havndal.yaml"

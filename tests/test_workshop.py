@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gmb.causalmap import CausalMap
 from gmb.cli import main
 from gmb.errors import MapFileError
-from gmb.store import load_map, save_map
-from gmb.workshop import load_workshop, map_growth
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import load_map, save_map
+from gmb.workshops.records import load_workshop, map_growth
 
 SITE = Path(__file__).resolve().parent.parent / "workshops" / "havndal"
 

@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from gmb.causalmap import CausalMap
 from gmb.cli import main
 from gmb.errors import GmbError
-from gmb.yamltext import dump_text, parse_text, update_text
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.yamltext import dump_text, parse_text, update_text
 
 HAND_WRITTEN = """\
 # Trivsel i en lille by — skrevet i hånden

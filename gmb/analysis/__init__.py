@@ -1,11 +1,12 @@
 """Structural analysis of a causal map: feedback loops, central variables, pathways, press response.
 
-Each function reads a :class:`~gmb.causalmap.CausalMap` and returns plain results; none changes
+Each function reads a :class:`~gmb.maps.causalmap.CausalMap` and returns plain results; none changes
 the map except :func:`name_loop` / :func:`tell_loop`, which write a loop's name or story.
+May import :mod:`gmb.maps` only; :mod:`gmb.sd` is its sibling and neither imports the other.
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("demo", ["en"])
 >>> for var in ("a", "b"):
 ...     cmap.add_variable(var)
@@ -15,8 +16,17 @@ Example
 """
 
 from gmb.analysis.centrality import centrality_table, map_summary
-from gmb.analysis.loops import (Loop, LoopCounts, LoopListing, count_loops, find_loop, find_loops,
-                                loop_id, name_loop, tell_loop)
+from gmb.analysis.loops import (
+    Loop,
+    LoopCounts,
+    LoopListing,
+    count_loops,
+    find_loop,
+    find_loops,
+    loop_id,
+    name_loop,
+    tell_loop,
+)
 from gmb.analysis.paths import Pathway, Pathways, pathways
 
 __all__ = ["Loop", "LoopCounts", "LoopListing", "count_loops", "find_loop", "find_loops", "loop_id",

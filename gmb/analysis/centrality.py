@@ -7,7 +7,7 @@ look outward, along the arrows: how quickly and how widely a variable's influenc
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("path", ["en"])
 >>> for var in ("a", "b", "c"):
 ...     cmap.add_variable(var)
@@ -24,7 +24,7 @@ import networkx as nx
 
 from gmb.analysis.loops import LoopCounts, LoopListing, count_loops
 from gmb.analysis.signed import analysis_graph
-from gmb.causalmap import CausalMap
+from gmb.maps.causalmap import CausalMap
 
 __all__ = ["centrality_table", "map_summary", "MEASURES", "DEFAULT_LOOP_LIMIT"]
 

@@ -12,7 +12,7 @@ false and ``reason`` says why); nothing is left out silently.
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("demo", ["en"])
 >>> for var in ("screen_time", "sleep", "tiredness"):
 ...     cmap.add_variable(var)
@@ -30,17 +30,17 @@ Example
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from gmb.analysis.search import Adjacency, cycles, longer_exists, shortest_first
 from gmb.analysis.signed import analysis_graph, link_sign, resolve_variable
-from gmb.causalmap import CausalMap
 from gmb.errors import GmbError
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.cycles import Adjacency, cycles, longer_exists, shortest_first
+from gmb.maps.loopids import loop_id
 
 __all__ = ["Loop", "LoopListing", "LoopCounts", "find_loops", "count_loops", "find_loop", "loop_id",
            "name_loop", "tell_loop"]
@@ -134,19 +134,6 @@ class LoopListing:
     def get(self, loop_id: str) -> Loop | None:
         """The listed loop with this id, if any."""
         return next((loop for loop in self.loops if loop.id == loop_id), None)
-
-
-def loop_id(variables) -> str:
-    """The stable id of the loop through ``variables`` (in order; any rotation gives the same id).
-
-    >>> loop_id(["sleep", "screen_time"]) == loop_id(["screen_time", "sleep"])
-    True
-    """
-    variables = [str(v) for v in variables]
-    start = variables.index(min(variables))
-    canonical = variables[start:] + variables[:start]
-    digest = hashlib.sha1("\x1f".join(canonical).encode("utf-8")).hexdigest()
-    return f"L{len(canonical)}-{digest[:10]}"
 
 
 def find_loops(cmap: CausalMap, through: str | None = None, max_length: int | None = None,

@@ -8,7 +8,7 @@ stronger), ``?`` when the known paths agree but some path has a link of unknown 
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("demo", ["en"])
 >>> for var in ("bike_paths", "activity", "screen_time", "mental_health"):
 ...     cmap.add_variable(var)
@@ -28,10 +28,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from gmb.analysis.search import Adjacency, longer_exists, shortest_first, walks
 from gmb.analysis.signed import analysis_graph, chain_sign, resolve_variable
-from gmb.causalmap import CausalMap
 from gmb.errors import GmbError
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.cycles import Adjacency, longer_exists, shortest_first, walks
 
 __all__ = ["Pathway", "Pathways", "pathways", "VERDICTS"]
 

@@ -16,7 +16,7 @@ the long-run answer of the default simulation model.
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("demo", ["en"])
 >>> for var in ("activity", "mental_health"):
 ...     cmap.add_variable(var)
@@ -38,8 +38,9 @@ import networkx as nx
 import numpy as np
 
 from gmb.analysis.signed import analysis_graph, link_sign, resolve_variable
-from gmb.causalmap import CausalMap
 from gmb.errors import GmbError
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.schema import strength_ranges
 
 __all__ = ["press_response", "PressResponse", "linear_press", "LinearPress", "weight_matrix",
            "sample_weight_matrices", "press_matrices", "DETERMINACY", "WEIGHTS"]
@@ -217,7 +218,6 @@ def _magnitude_ranges(cmap: CausalMap, weights: str) -> tuple[np.ndarray, np.nda
     links = list(cmap.links())
     if weights == "uniform":
         return np.zeros(len(links)), np.ones(len(links))
-    from gmb.uncertainty import strength_ranges
 
     classes = strength_ranges(cmap.strength_numbers)
     named = [attrs.get("strength") for _, _, attrs in links]

@@ -5,7 +5,7 @@ links, ``-`` when odd, and ``?`` when any link's polarity is not known (``?``, m
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("demo")
 >>> for var in ("a", "b", "c"):
 ...     cmap.add_variable(var)
@@ -22,8 +22,8 @@ from typing import Iterable
 
 import networkx as nx
 
-from gmb.causalmap import CausalMap
 from gmb.errors import GmbError, MapFileError, UnknownVariableError
+from gmb.maps.causalmap import CausalMap
 
 __all__ = ["link_sign", "chain_sign", "analysis_graph", "resolve_variable"]
 

@@ -1,5 +1,7 @@
 """The ``gmb`` command line: thin click commands over the library, one module per topic.
 
+It may import every layer; nothing but ``gmb.__main__`` imports it.
+
 Example
 -------
 >>> from click.testing import CliRunner
@@ -11,8 +13,8 @@ from __future__ import annotations
 
 import click
 
-from gmb import __version__
 from gmb.cli.common import GmbGroup
+from gmb.version import __version__
 
 __all__ = ["main", "COMMAND_MODULES"]
 

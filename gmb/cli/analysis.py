@@ -15,7 +15,7 @@ import click
 from gmb.analysis.centrality import DEFAULT_LOOP_LIMIT, MEASURES
 from gmb.cli.common import echo_json, map_argument, warn
 from gmb.errors import GmbError
-from gmb.store import edit_map, load_map
+from gmb.maps.store import edit_map, load_map
 
 LOOP_LIMIT = 1000
 """``gmb loops`` lists at most this many loops (the shortest) unless told otherwise."""
@@ -154,7 +154,7 @@ Example: gmb analyze models/havndal.yaml --csv centrality.csv
 def analyze_command(map_path, as_json, csv_path, max_length, limit):
     from gmb.analysis.centrality import centrality_table, map_summary
     from gmb.analysis.loops import count_loops
-    from gmb.store import atomic_write
+    from gmb.maps.store import atomic_write
 
     cmap = load_map(map_path)
     if csv_path and not Path(csv_path).resolve().parent.is_dir():

@@ -19,7 +19,7 @@ import click
 import yaml
 
 from gmb.errors import GmbError
-from gmb.schema import TEXT_KEYS
+from gmb.maps.schema import TEXT_KEYS
 
 __all__ = ["GmbGroup", "map_argument", "parse_assignments", "echo_json", "warn"]
 
@@ -73,7 +73,7 @@ map_argument = click.argument("map_path", metavar="MAP", type=click.Path(dir_oka
 
 def parse_assignments(items: tuple[str, ...] | list[str]) -> dict:
     """``KEY=VALUE`` pairs to a dict; values are read as YAML scalars (numbers, true/false, null),
-    except that the keys of :data:`gmb.schema.TEXT_KEYS` keep their text (``label.en=No``); an
+    except that the keys of :data:`gmb.maps.schema.TEXT_KEYS` keep their text (``label.en=No``); an
     empty value or ``null`` removes the key."""
     result = {}
     for item in items:

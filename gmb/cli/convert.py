@@ -18,7 +18,7 @@ import click
 
 from gmb.cli.common import map_argument, warn
 from gmb.formats import FORMATS, export_map, import_file
-from gmb.store import load_map
+from gmb.maps.store import load_map
 
 _FORMAT_HELP = f"One of {', '.join(FORMATS)}; by default guessed from the file's extension."
 

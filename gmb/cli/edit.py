@@ -21,8 +21,8 @@ from __future__ import annotations
 import click
 
 from gmb.cli.common import map_argument, parse_assignments, warn
-from gmb.schema import KINDS, POLARITIES, STRENGTHS
-from gmb.store import edit_map
+from gmb.maps.schema import KINDS, POLARITIES, STRENGTHS
+from gmb.maps.store import edit_map
 
 
 @click.group("var")

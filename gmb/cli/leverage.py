@@ -1,14 +1,14 @@
 """Leverage and the idea bank: ``gmb leverage``, ``gmb ideas rank``, ``gmb ideas check``.
 
-Each command loads the map (and the idea bank), makes one library call (:mod:`gmb.leverage`,
-:mod:`gmb.ideas`), prints a table or JSON, and writes its files with :mod:`gmb.leverage_files`.
+Each command loads the map (and the idea bank), makes one library call (:mod:`gmb.leverage.ranking`,
+:mod:`gmb.leverage.ideas`), prints a table or JSON, and writes its files with :mod:`gmb.outputs.leverage_files`.
 
 Example
 -------
 >>> import tempfile, pathlib
 >>> from click.testing import CliRunner
 >>> from gmb.cli import main
->>> from gmb.store import new_map, edit_map
+>>> from gmb.maps.store import new_map, edit_map
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> _ = new_map(folder / "map.yaml", "Trivsel")
 >>> with edit_map(folder / "map.yaml") as cmap:
@@ -33,9 +33,9 @@ import click
 
 from gmb.cli.common import echo_json, map_argument, warn
 from gmb.errors import GmbError
-from gmb.leverage import DEFAULT_PUSH, DEFAULT_SAMPLES, MEASURES
+from gmb.leverage.ranking import DEFAULT_PUSH, DEFAULT_SAMPLES, MEASURES
+from gmb.maps.store import load_map
 from gmb.sd.scenarios import TIME_UNITS
-from gmb.store import load_map
 
 _UNITS = TIME_UNITS | {"": 1.0, "m": 1.0, "mo": 1.0, "y": 12.0, "yr": 12.0, "å": 12.0}
 
@@ -105,8 +105,8 @@ def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, m
     analytic press response for the map's own strengths beside it.
     Example: gmb leverage models/havndal.yaml --samples 1000 --seed 1 -o out/leverage
     """
-    from gmb.leverage import leverage
-    from gmb.leverage_files import leverage_report, write_leverage
+    from gmb.leverage.ranking import leverage
+    from gmb.outputs.leverage_files import leverage_report, write_leverage
 
     if ideas_path and push is not None:
         raise click.BadParameter("an idea acts as its acts_on says; leave out --push with --ideas",
@@ -115,7 +115,7 @@ def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, m
     seed = secrets.randbelow(1_000_000) if seed is None else seed
     with _scheduler(scheduler) as client, _progress(samples) as progress:
         if ideas_path:
-            from gmb.ideas import load_ideas, rank_ideas
+            from gmb.leverage.ideas import load_ideas, rank_ideas
 
             ranking = rank_ideas(cmap, load_ideas(ideas_path, cmap), outcome, samples, seed, months(horizon),
                                  _dt(dt), structure, pairs=False, scheduler=client, workers=workers,
@@ -157,8 +157,8 @@ def ideas_rank_command(map_path, ideas_path, outcome, samples, seed, horizon, dt
     front (no other idea both stronger and easier) are marked.
     Example: gmb ideas rank models/havndal.yaml --ideas workshops/havndal/ideas.yaml -o out/ideas
     """
-    from gmb.ideas import load_ideas, rank_ideas
-    from gmb.leverage_files import ideas_report, write_ideas
+    from gmb.leverage.ideas import load_ideas, rank_ideas
+    from gmb.outputs.leverage_files import ideas_report, write_ideas
 
     cmap = load_map(map_path)
     bank = load_ideas(ideas_path, cmap)
@@ -190,7 +190,7 @@ def ideas_check_command(map_path, ideas_path, lang, as_json):
 
     Example: gmb ideas check models/havndal.yaml --ideas workshops/havndal/ideas.yaml
     """
-    from gmb.ideas import load_ideas
+    from gmb.leverage.ideas import load_ideas
 
     cmap = load_map(map_path)
     bank = load_ideas(ideas_path, cmap)
@@ -229,7 +229,7 @@ def _scheduler(address: str | None):
     if not address:
         yield None
         return
-    from gmb.distributed import connect_scheduler
+    from gmb.leverage.distributed import connect_scheduler
 
     client = connect_scheduler(address)
     try:

@@ -19,8 +19,8 @@ from collections import Counter
 import click
 
 from gmb.cli.common import echo_json, map_argument
-from gmb.store import edit_map, new_map, read_document, validate_file
-from gmb.validate import validate
+from gmb.maps.store import edit_map, new_map, read_document, validate_file
+from gmb.maps.validate import validate
 
 
 @click.command("new")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from gmb.cli.common import map_argument
-from gmb.store import load_map
+from gmb.maps.store import load_map
 
 _LANGUAGE_HELP = "Language to open in (one of the map's languages, e.g. da or en; default: the map's first)."
 

@@ -5,7 +5,7 @@ Example
 >>> import tempfile, pathlib
 >>> from click.testing import CliRunner
 >>> from gmb.cli import main
->>> from gmb.store import new_map, edit_map
+>>> from gmb.maps.store import new_map, edit_map
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> _ = new_map(folder / "map.yaml", "Trivsel")
 >>> with edit_map(folder / "map.yaml") as cmap:
@@ -25,12 +25,12 @@ import click
 
 from gmb.cli.common import echo_json, map_argument, warn
 from gmb.errors import GmbError
-from gmb.sd.output import write_model, write_results
+from gmb.maps.store import load_map
+from gmb.outputs.simulation_files import write_model, write_results
 from gmb.sd.scenarios import load_scenarios, plural
 from gmb.sd.simulate import ENGINES, choose_dt, simulate
 from gmb.sd.spec import build_spec
 from gmb.sd.stability import check_stability
-from gmb.store import load_map
 
 
 @click.command("build")

@@ -5,7 +5,7 @@ Example
 >>> import pathlib, tempfile
 >>> from click.testing import CliRunner
 >>> from gmb.cli import main
->>> from gmb.store import edit_map, new_map
+>>> from gmb.maps.store import edit_map, new_map
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> for name, sign in (("old.yaml", "+"), ("new.yaml", "-")):
 ...     _ = new_map(folder / name, "Trivsel")
@@ -44,7 +44,7 @@ def workshop_group():
 @_MAX_LENGTH
 def workshop_show(record_dir, as_json, max_length):
     """Summarise a site's workshops and how its map grew.  Example: gmb workshop show workshops/havndal"""
-    from gmb.workshop import load_workshop
+    from gmb.workshops.records import load_workshop
 
     summary = load_workshop(record_dir).summary(max_length=max_length)
     if as_json:
@@ -91,7 +91,7 @@ def merge_command(maps, output, synonyms, report, title, force, as_json):
     proposed, not merged. Links drawn with opposite polarities become '?' and are listed as conflicts.
     Example: gmb merge w1_group_a.yaml w1_group_b.yaml -o w1_merged.yaml --synonyms synonyms.yaml
     """
-    from gmb.merge import merge_files
+    from gmb.workshops.merge import merge_files
 
     _, result = merge_files(maps, output, synonyms=synonyms, report=report, title=title, force=force)
     for entry in result.unused_synonyms:
@@ -124,8 +124,8 @@ def diff_command(old, new, as_json, all_loops, max_length):
 
     Example: gmb diff workshops/havndal/maps/w1_merged.yaml workshops/havndal/maps/w2.yaml
     """
-    from gmb.diff import diff_maps
-    from gmb.store import load_map
+    from gmb.maps.store import load_map
+    from gmb.workshops.diff import diff_maps
 
     result = diff_maps(load_map(old), load_map(new), max_length=max_length)
     if as_json:

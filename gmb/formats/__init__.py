@@ -2,6 +2,8 @@
 
 Each format is a :class:`Format` entry naming the module that handles it; the module is imported
 only when the format is used, so heavy libraries (matplotlib, lxml, …) load only for their format.
+This layer may import :mod:`gmb.maps` only. The picture formats (PNG, SVG, PDF) name a module of
+:mod:`gmb.render` as a plug-in entry (a string, imported only when a picture is exported).
 A module provides ``read_map(path, **options) -> (CausalMap, warnings)`` to import and/or
 ``write_map(cmap, path, **options) -> [files written]`` to export; the entry names the functions.
 
@@ -20,7 +22,7 @@ the other is chosen with ``format=``.
 Example
 -------
 >>> import tempfile, pathlib
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("Trivsel")
 >>> cmap.add_variable("sleep", {"da": "Søvn"}); cmap.add_variable("mood", {"da": "Humør"})
 >>> _ = cmap.add_link("sleep", "mood", "+")
@@ -40,9 +42,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from gmb.causalmap import CausalMap
 from gmb.errors import GmbError, MapEditError
-from gmb.store import save_map
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import save_map
 
 __all__ = ["Format", "FORMATS", "register", "guess_format", "import_map", "export_map", "import_file"]
 

@@ -1,4 +1,4 @@
-"""Assembling a :class:`~gmb.causalmap.CausalMap` from what an importer reads.
+"""Assembling a :class:`~gmb.maps.causalmap.CausalMap` from what an importer reads.
 
 Every importer hands its variables and links to a :class:`MapBuilder`, which merges duplicates
 with a warning that names them (never dropping or doubling a link silently): links that agree
@@ -24,9 +24,9 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
-from gmb.causalmap import CausalMap
 from gmb.errors import MapFileError
-from gmb.schema import LINK_KEYS, MAP_KEYS, VARIABLE_KEYS
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.schema import LINK_KEYS, MAP_KEYS, VARIABLE_KEYS
 
 __all__ = ["MapBuilder", "parse_polarity", "is_position", "POLARITY_WORDS"]
 

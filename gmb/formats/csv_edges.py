@@ -40,12 +40,12 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-from gmb.causalmap import CausalMap
 from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder, is_position, parse_polarity
 from gmb.formats.files import check_output, read_input, write_output
-from gmb.schema import CONFIDENCES, DEFAULT_LANGUAGES, KINDS, STRENGTHS
-from gmb.store import decode_text
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.schema import CONFIDENCES, DEFAULT_LANGUAGES, KINDS, STRENGTHS
+from gmb.maps.store import decode_text
 
 __all__ = ["read_map", "write_map", "variables_path"]
 

@@ -20,13 +20,13 @@ import os
 from pathlib import Path
 
 from gmb.errors import MapFileError
-from gmb.store import atomic_write, read_bytes
+from gmb.maps.store import atomic_write, read_bytes
 
 __all__ = ["read_input", "check_output", "write_output"]
 
 
 def read_input(path: str | os.PathLike) -> bytes:
-    """The bytes of a file to import (:func:`gmb.store.read_bytes`); an empty file is an error too."""
+    """The bytes of a file to import (:func:`gmb.maps.store.read_bytes`); an empty file is an error too."""
     raw = read_bytes(path)
     if not raw.strip():
         raise MapFileError(path, "is empty; nothing to import")

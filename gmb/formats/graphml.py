@@ -34,12 +34,12 @@ from xml.etree.ElementTree import ParseError
 
 import networkx as nx
 
-from gmb.causalmap import CausalMap
 from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder, is_position
 from gmb.formats.files import check_output, read_input, write_output
-from gmb.schema import FORMAT_VERSION
-from gmb.store import decode_text
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.schema import FORMAT_VERSION
+from gmb.maps.store import decode_text
 
 __all__ = ["read_map", "write_map"]
 

@@ -30,13 +30,13 @@ import json
 import os
 from typing import Any, Iterable
 
-from gmb.causalmap import CausalMap
 from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder, parse_polarity
 from gmb.formats.files import read_input, write_output
 from gmb.formats.naming import IdMaker, clean_text, finite_number, slug
-from gmb.schema import STRENGTHS
-from gmb.store import decode_text
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.schema import STRENGTHS
+from gmb.maps.store import decode_text
 
 __all__ = ["read_map", "write_map", "build_map", "load_json", "export_records"]
 

@@ -9,7 +9,7 @@ same fields mean in Kumu JSON (see :mod:`gmb.formats.kumu`). Needs ``openpyxl``,
 Example
 -------
 >>> import tempfile, pathlib
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("Trivsel")
 >>> cmap.add_variable("screens", "Skærmtid"); cmap.add_variable("sleep", "Søvn")
 >>> _ = cmap.add_link("screens", "sleep", "-", strength="strong")
@@ -30,10 +30,10 @@ import warnings
 import zipfile
 from pathlib import Path
 
-from gmb.causalmap import CausalMap
 from gmb.errors import MapFileError
 from gmb.formats.files import check_output
 from gmb.formats.kumu import build_map, export_records
+from gmb.maps.causalmap import CausalMap
 
 __all__ = ["read_map", "write_map"]
 

@@ -23,13 +23,13 @@ import json
 import os
 from urllib.parse import unquote
 
-from gmb.causalmap import CausalMap
 from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder
 from gmb.formats.files import read_input
 from gmb.formats.kumu import load_json
 from gmb.formats.naming import IdMaker, clean_text, finite_number
-from gmb.store import decode_text
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import decode_text
 
 __all__ = ["read_map"]
 

@@ -24,13 +24,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from gmb.causalmap import CausalMap
 from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder
 from gmb.formats.files import read_input
 from gmb.formats.kumu import load_json
 from gmb.formats.naming import IdMaker, clean_text, finite_number, slug
 from gmb.formats.xmile import parse_xml
+from gmb.maps.causalmap import CausalMap
 
 __all__ = ["read_map"]
 

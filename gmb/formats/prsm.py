@@ -24,11 +24,11 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from gmb.causalmap import CausalMap
 from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder, parse_polarity
 from gmb.formats.kumu import load_json
 from gmb.formats.naming import IdMaker, clean_text, finite_number, slug
+from gmb.maps.causalmap import CausalMap
 
 __all__ = ["read_map"]
 

@@ -29,13 +29,13 @@ import os
 import re
 import xml.etree.ElementTree as ET
 
-from gmb.causalmap import CausalMap
 from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder
 from gmb.formats.expressions import ExpressionError, canonical, parse, scan_references
 from gmb.formats.files import read_input
 from gmb.formats.naming import clean_text, finite_number
 from gmb.formats.stockflow import StockFlowModel
+from gmb.maps.causalmap import CausalMap
 
 __all__ = ["read_map", "parse_xml"]
 

@@ -7,4 +7,6 @@
   in Danish and English), :mod:`~gmb.render.charts` (results as chart data), :mod:`~gmb.render.style`.
 
 Heavy libraries (pyvis, matplotlib) are imported only inside the functions that draw.
+May import :mod:`gmb.maps`, :mod:`gmb.analysis`, :mod:`gmb.sd` and :mod:`gmb.workshops` (what it draws);
+never :mod:`gmb.outputs` or the command line.
 """

@@ -9,7 +9,7 @@ labels in each language and the time axis by its unit.
 Example
 -------
 >>> import tempfile, pathlib
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("demo")
 >>> cmap.add_variable("mood", {"da": "Humør", "en": "Mood"})
 >>> _ = cmap.set_outcome(["mood"])
@@ -33,15 +33,14 @@ import math
 import os
 from pathlib import Path
 
-
-from gmb.causalmap import CausalMap
 from gmb.errors import GmbError, MapFileError
-from gmb.store import read_text, read_yaml
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import read_text, read_yaml
 
 __all__ = ["RESULTS_FILE", "read_results", "scenario_names", "outcome_charts"]
 
 RESULTS_FILE = "results.csv"
-"""The tidy results table in a ``gmb simulate`` output directory (as :mod:`gmb.sd.output` names it)."""
+"""The tidy results table in a ``gmb simulate`` output directory (as :mod:`gmb.outputs.simulation_files` names it)."""
 BASELINE = "baseline"
 COLUMNS = ("scenario", "time", "variable", "value")
 

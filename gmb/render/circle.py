@@ -7,7 +7,7 @@ page has only the labelled circle, for a group to draw its own arrows on.
 Example
 -------
 >>> import tempfile, pathlib
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("Trivsel")
 >>> for var, label in [("sleep", "Søvn"), ("mood", "Humør"), ("screens", "Skærmtid")]:
 ...     cmap.add_variable(var, label)
@@ -27,8 +27,8 @@ import textwrap
 from pathlib import Path
 
 from gmb.analysis.signed import link_sign
-from gmb.causalmap import CausalMap
 from gmb.errors import GmbError
+from gmb.maps.causalmap import CausalMap
 from gmb.render.static import deterministic, save_figure
 from gmb.render.style import NO_THEME_COLOR, POLARITY_COLORS, POLARITY_MARKS, theme_colors
 

@@ -16,7 +16,7 @@ accessible text version of the map, and with simulation results small charts of 
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("Trivsel")
 >>> cmap.add_variable("sleep", {"da": "Søvn", "en": "Sleep"})
 >>> cmap.add_variable("mood", {"da": "<b>Humør</b>", "en": "Mood"})
@@ -42,12 +42,12 @@ from importlib import resources
 from pathlib import Path
 
 from gmb.analysis.signed import link_sign
-from gmb.causalmap import CausalMap
 from gmb.errors import GmbError
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import atomic_write
 from gmb.render.layout import PORTRAIT, layout_positions, saved_positions
 from gmb.render.stories import chain_text, is_delayed, loop_story
 from gmb.render.style import NO_THEME_COLOR, POLARITY_COLORS, POLARITY_MARKS, arrow_width, darker, theme_colors
-from gmb.store import atomic_write
 
 __all__ = ["render_html", "write_html", "page_data", "script_json", "SIZE_MEASURES"]
 

@@ -7,7 +7,7 @@ the same map always gives the same picture (same numbers, same file bytes).
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("demo")
 >>> for var in ("a", "b", "c"):
 ...     cmap.add_variable(var, var.upper())
@@ -29,7 +29,7 @@ import numbers
 import networkx as nx
 import numpy as np
 
-from gmb.causalmap import CausalMap
+from gmb.maps.causalmap import CausalMap
 
 __all__ = ["layout_positions", "saved_positions", "SPACING", "ASPECT", "PORTRAIT", "LABEL_BOX"]
 

@@ -6,7 +6,7 @@ axis texts; labels from the map), with the time unit and the variable's units on
 Example
 -------
 >>> import tempfile, pathlib
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> from gmb.sd.spec import build_spec
 >>> from gmb.sd.scenarios import Scenario, ScenarioPlan
 >>> from gmb.sd.simulate import simulate
@@ -28,7 +28,7 @@ import os
 
 from matplotlib.figure import Figure
 
-from gmb.causalmap import CausalMap
+from gmb.maps.causalmap import CausalMap
 from gmb.sd.scenarios import BASELINE
 
 __all__ = ["plot_outcome", "axes_texts", "TEXTS"]

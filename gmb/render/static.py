@@ -10,7 +10,7 @@ The same map always gives the same file (no dates or random ids in SVG or PDF).
 Example
 -------
 >>> import tempfile, pathlib
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("Trivsel")
 >>> cmap.add_variable("sleep", {"da": "Søvn", "en": "Sleep"})
 >>> cmap.add_variable("mood", {"da": "Humør", "en": "Mood"})
@@ -32,8 +32,8 @@ import textwrap
 from pathlib import Path
 
 from gmb.analysis.signed import link_sign
-from gmb.causalmap import CausalMap
 from gmb.errors import GmbError
+from gmb.maps.causalmap import CausalMap
 from gmb.render.layout import layout_positions
 from gmb.render.stories import is_delayed
 from gmb.render.style import NO_THEME_COLOR, POLARITY_COLORS, POLARITY_MARKS, arrow_width, theme_colors, tint

@@ -8,7 +8,7 @@ used instead where there is one.
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("demo")
 >>> cmap.add_variable("screen_time", {"da": "Skærmtid", "en": "Screen time"})
 >>> cmap.add_variable("sleep", {"da": "Søvn", "en": "Sleep"})
@@ -26,7 +26,7 @@ Example
 from __future__ import annotations
 
 from gmb.analysis.signed import chain_sign, link_sign
-from gmb.causalmap import CausalMap
+from gmb.maps.causalmap import CausalMap
 
 __all__ = ["loop_story", "chain_text", "is_delayed", "WORDS"]
 

@@ -2,7 +2,7 @@
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("demo")
 >>> cmap.add_theme("screens", "Skærme", color="#5b8def")
 >>> cmap.add_theme("food", "Mad")
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from gmb.causalmap import CausalMap
+from gmb.maps.causalmap import CausalMap
 
 __all__ = ["POLARITY_COLORS", "POLARITY_MARKS", "STRENGTH_WIDTHS", "THEME_PALETTE", "NO_THEME_COLOR",
            "theme_colors", "arrow_width", "tint", "darker"]

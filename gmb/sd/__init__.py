@@ -9,12 +9,15 @@ One idea per module, in the order data flows:
 - :mod:`gmb.sd.ledger` — ``ASSUMPTIONS.md``; :mod:`gmb.sd.stability` — the eigenvalue check
 - :mod:`gmb.sd.scenarios` — scenario files; :mod:`gmb.sd.pysd_engine` — PySD, cached;
   :mod:`gmb.sd.forms`, :mod:`gmb.sd.batch` — the numpy batch engine, K runs at once, compiled from
-  the same element trees; :mod:`gmb.sd.simulate` — baseline and scenarios; :mod:`gmb.sd.output` — files, staged
+  the same element trees; :mod:`gmb.sd.simulate` — baseline and scenarios
+
+May import :mod:`gmb.maps` only; :mod:`gmb.analysis` is its sibling. The files a run writes are
+in :mod:`gmb.outputs.simulation_files`.
 
 Example
 -------
 >>> import tempfile
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> from gmb.sd.scenarios import Scenario, ScenarioPlan
 >>> cmap = CausalMap.new("Trivsel")
 >>> cmap.add_variable("walks", "Gåture", kind="action")

@@ -9,7 +9,7 @@ variable; run that model in PySD.
 Example
 -------
 >>> import numpy as np
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> from gmb.sd.spec import build_spec
 >>> cmap = CausalMap.new("demo")
 >>> cmap.add_variable("mood", "Humør", adjust_time=2)

@@ -7,7 +7,7 @@ takes a tree and returns its parts, or None when the tree has another form.
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> from gmb.sd.formulas import model_elements
 >>> from gmb.sd.spec import build_spec
 >>> cmap = CausalMap.new("demo")

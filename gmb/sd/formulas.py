@@ -5,7 +5,7 @@ Vensim files hold the same model by construction; only the syntax differs.
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> from gmb.sd.equations import render
 >>> from gmb.sd.spec import build_spec
 >>> cmap = CausalMap.new("demo")

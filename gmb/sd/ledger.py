@@ -6,7 +6,7 @@ and delay, the time step and the stability check.
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> from gmb.sd.spec import build_spec
 >>> cmap = CausalMap.new("Trivsel")
 >>> cmap.add_variable("sleep", "Søvn")
@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import math
 
-from gmb import __version__
 from gmb.sd.equations import format_number, uses_time
 from gmb.sd.spec import ModelSpec, Variable
 from gmb.sd.stability import check_stability
+from gmb.version import __version__
 
 __all__ = ["assumptions_markdown"]
 

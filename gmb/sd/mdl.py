@@ -2,7 +2,7 @@
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> from gmb.sd.spec import build_spec
 >>> cmap = CausalMap.new("demo")
 >>> cmap.add_variable("søvn", "Søvn | hvile")

@@ -9,7 +9,7 @@ run after the first reloads the model.
 Example
 -------
 >>> import tempfile
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> from gmb.sd.spec import build_spec
 >>> cache = tempfile.mkdtemp()
 >>> cmap = CausalMap.new("demo")

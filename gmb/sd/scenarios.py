@@ -21,7 +21,7 @@ names the file, the line and the scenario.
 Example
 -------
 >>> import tempfile, pathlib
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> from gmb.sd.spec import build_spec
 >>> cmap = CausalMap.new("demo")
 >>> cmap.add_variable("sleep", {"da": "Søvn", "en": "Sleep"})
@@ -43,11 +43,11 @@ from pathlib import Path
 
 import yaml
 
-from gmb.causalmap import CausalMap
 from gmb.errors import MapFileError, UnknownVariableError
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import read_yaml
+from gmb.maps.yamlfields import FieldReader
 from gmb.sd.spec import ModelSpec
-from gmb.store import read_yaml
-from gmb.yamlfields import FieldReader
 
 __all__ = ["Scenario", "ScenarioPlan", "load_scenarios", "plural", "BASELINE", "TIME_UNITS"]
 

@@ -3,7 +3,7 @@
 Example
 -------
 >>> import tempfile
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> from gmb.sd.spec import build_spec
 >>> from gmb.sd.scenarios import Scenario, ScenarioPlan
 >>> cmap = CausalMap.new("demo")

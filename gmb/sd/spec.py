@@ -13,7 +13,7 @@ the default. Every choice is written to the spec's ledger.
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("demo")
 >>> for var in ("sleep", "mood"):
 ...     cmap.add_variable(var, var.title())
@@ -34,12 +34,12 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from gmb.causalmap import CausalMap
 from gmb.errors import GmbError, MapFileError, UnknownVariableError
-from gmb.schema import STRENGTH_NUMBERS
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.schema import STRENGTH_NUMBERS
+from gmb.maps.validate import validate
 from gmb.sd.equations import EquationError, Node, evaluate, parse, references
 from gmb.sd.identifiers import Namer
-from gmb.validate import validate
 
 __all__ = ["ModelSpec", "Variable", "Link", "Assumption", "build_spec", "UNKNOWN_LINKS", "STRENGTH_NUMBERS",
            "DEFAULT_STRENGTH", "DEFAULT_ADJUST_TIME", "DEFAULT_DELAY", "DELAY_ORDER", "DEFAULT_BOUNDS", "TIME_UNIT"]

@@ -8,7 +8,7 @@ at their baseline values in this check.
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> from gmb.sd.spec import build_spec
 >>> cmap = CausalMap.new("demo")
 >>> for var in ("a", "b"):

@@ -2,7 +2,7 @@
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> from gmb.sd.spec import build_spec
 >>> cmap = CausalMap.new("Trivsel & søvn")
 >>> cmap.add_variable("søvn", "Søvn")
@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from gmb import __version__
 from gmb.sd.equations import format_number, render
 from gmb.sd.formulas import model_elements
 from gmb.sd.spec import ModelSpec
+from gmb.version import __version__
 
 __all__ = ["to_xmile", "XMILE_NAMESPACE"]
 

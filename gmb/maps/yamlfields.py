@@ -6,7 +6,7 @@ gives the line of a one-line :class:`~gmb.errors.MapFileError`.
 Example
 -------
 >>> import tempfile, pathlib
->>> from gmb.store import read_yaml
+>>> from gmb.maps.store import read_yaml
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "plan.yaml"
 >>> _ = path.write_text("horizon: 12\\nhorizn: 24\\n", encoding="utf-8")
 >>> reader = FieldReader(path)

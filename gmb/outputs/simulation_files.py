@@ -1,13 +1,10 @@
-"""Files written by ``gmb build`` and ``gmb simulate``, staged so that nothing is ever half-written.
-
-Everything is first written to a hidden temporary directory inside the output directory, then moved
-into place file by file; a failure leaves the output directory as it was (and removes it if it was
-created for this run).
+"""Files written by ``gmb build`` and ``gmb simulate``, staged so that nothing is ever half-written
+(:func:`gmb.outputs.staging.staged_directory`).
 
 Example
 -------
 >>> import tempfile, pathlib
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> from gmb.sd.spec import build_spec
 >>> cmap = CausalMap.new("demo")
 >>> cmap.add_variable("søvn", "Søvn")
@@ -18,51 +15,23 @@ Example
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
-import shutil
-import tempfile
 from pathlib import Path
-from typing import Iterator
 
-from gmb.causalmap import CausalMap
-from gmb.errors import MapFileError
+from gmb.maps.causalmap import CausalMap
+from gmb.outputs.staging import staged_directory
 from gmb.sd.ledger import assumptions_markdown
 from gmb.sd.mdl import to_mdl
 from gmb.sd.simulate import Results
 from gmb.sd.spec import ModelSpec
 from gmb.sd.xmile import to_xmile
 
-__all__ = ["staged_directory", "write_model", "write_results", "RESULTS_FILE", "SUMMARY_FILE"]
+__all__ = ["write_model", "write_results", "RESULTS_FILE", "SUMMARY_FILE"]
 
 RESULTS_FILE = "results.csv"
 SUMMARY_FILE = "summary.csv"
-
-
-@contextlib.contextmanager
-def staged_directory(target: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary directory; on success its files replace those of the same name in ``target``."""
-    target = Path(target)
-    if target.exists() and not target.is_dir():
-        raise MapFileError(target, "exists and is not a directory; give a directory for the output")
-    created = not target.exists()
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise MapFileError(target, f"cannot be created ({exc.strerror})") from None
-    stage = Path(tempfile.mkdtemp(prefix=".gmb-staging-", dir=target))
-    try:
-        yield stage
-        for path in sorted(stage.iterdir()):
-            os.replace(path, target / path.name)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        if created:
-            shutil.rmtree(target, ignore_errors=True)
-        raise
-    shutil.rmtree(stage, ignore_errors=True)
 
 
 def write_model(spec: ModelSpec, out_dir: str | os.PathLike, stem: str = "model",

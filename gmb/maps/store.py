@@ -1,7 +1,7 @@
 """Map files on disk: read with line numbers, edit under a lock, save atomically.
 
 A map file is YAML (see ``models/havndal.yaml``). Reading never changes a file; an edit keeps
-comments and formatting of everything it does not touch (:mod:`gmb.yamltext`), is refused if it
+comments and formatting of everything it does not touch (:mod:`gmb.maps.yamltext`), is refused if it
 would add an error, and replaces the file in one step (write, fsync, rename) while holding a lock,
 so two commands editing the same map never lose an update.
 
@@ -29,11 +29,11 @@ from typing import Any, Iterator
 
 import yaml
 
-from gmb.causalmap import CausalMap, Origin
 from gmb.errors import MapEditError, MapFileError
-from gmb.schema import DEFAULT_LANGUAGES, FORMAT_VERSION
-from gmb.validate import Problem, Report, validate
-from gmb.yamltext import dump_text, parse_text, update_text
+from gmb.maps.causalmap import CausalMap, Origin
+from gmb.maps.schema import DEFAULT_LANGUAGES, FORMAT_VERSION
+from gmb.maps.validate import Problem, Report, validate
+from gmb.maps.yamltext import dump_text, parse_text, update_text
 
 __all__ = ["MapDocument", "read_document", "load_map", "edit_map", "save_map", "new_map",
            "validate_file", "atomic_write", "locked", "read_bytes", "decode_text", "read_text", "read_yaml",

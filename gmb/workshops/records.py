@@ -40,7 +40,7 @@ import yaml
 
 from gmb.analysis.loops import count_loops
 from gmb.errors import MapFileError
-from gmb.store import load_map, read_yaml
+from gmb.maps.store import load_map, read_yaml
 
 __all__ = ["Workshop", "Session", "MapFile", "load_workshop", "map_growth", "RECORD_NAME"]
 

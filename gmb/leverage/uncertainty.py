@@ -20,7 +20,7 @@ machine, and whether or not ``structure`` or extra ranges are asked for.
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> from gmb.sd.spec import build_spec
 >>> cmap = CausalMap.new("demo")
 >>> for var in ("sleep", "mood"):
@@ -48,10 +48,11 @@ from typing import Sequence
 
 import numpy as np
 
-from gmb.causalmap import CausalMap
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.schema import strength_ranges
 from gmb.sd.spec import DEFAULT_STRENGTH, ModelSpec
 
-__all__ = ["MapUncertainty", "Draws", "strength_ranges", "sample_generator", "TAU_FACTOR", "LOW_CONFIDENCE",
+__all__ = ["MapUncertainty", "Draws", "sample_generator", "TAU_FACTOR", "LOW_CONFIDENCE",
            "PRESENT_PROBABILITY"]
 
 TAU_FACTOR = 1.5
@@ -60,26 +61,6 @@ LOW_CONFIDENCE = 1 / 3
 """A numeric confidence below this counts as ``low`` (a disputed link)."""
 PRESENT_PROBABILITY = 0.5
 """With ``structure``, the chance that a disputed link is present in a sample."""
-
-
-def strength_ranges(strengths: dict[str, float]) -> dict[str, tuple[float, float]]:
-    """Each strength class's range: from the midpoint to the class below to the midpoint to the one above.
-
-    >>> strength_ranges({"weak": 0.1, "medium": 0.2, "strong": 0.3})["weak"]
-    (0.05, 0.15)
-    """
-    ordered = sorted(strengths.items(), key=lambda item: item[1])
-    values = [value for _, value in ordered]
-    ranges = {}
-    for i, (name, value) in enumerate(ordered):
-        below = (values[i - 1] + value) / 2 if i > 0 else None
-        above = (value + values[i + 1]) / 2 if i + 1 < len(values) else None
-        if below is None:
-            below = value - ((above - value) if above is not None else 0.0)
-        if above is None:
-            above = value + (value - below)
-        ranges[name] = (round(max(0.0, below), 12), round(above, 12))
-    return ranges
 
 
 def sample_generator(seed: int, sample: int) -> np.random.Generator:

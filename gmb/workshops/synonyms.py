@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from gmb.errors import MapFileError
-from gmb.store import read_yaml
+from gmb.maps.store import read_yaml
 
 __all__ = ["SynonymEntry", "load_synonyms", "name_key"]
 

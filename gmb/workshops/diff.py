@@ -9,7 +9,7 @@ creates a new one (``B``) on the same cycle. Added links and variables carry the
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> old = CausalMap.new("w1")
 >>> for v in ("a", "b"):
 ...     old.add_variable(v, v.upper())
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gmb.analysis.loops import Loop, find_loops
-from gmb.causalmap import CausalMap
+from gmb.maps.causalmap import CausalMap
 
 __all__ = ["diff_maps", "MapDiff", "LoopChange", "LINK_DETAILS"]
 

@@ -2,7 +2,7 @@
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("demo")
 >>> cmap.add_variable("sleep", "Søvn")
 >>> cmap.add_variable("screens", "Skærmtid")
@@ -19,9 +19,8 @@ import numbers
 import unicodedata
 from dataclasses import dataclass, field
 
-from gmb.causalmap import CausalMap
-from gmb.schema import (CONFIDENCES, KINDS, LINK_KEYS, POLARITIES, SOURCE_KEYS, STRENGTHS, THEME_KEYS,
-                        VARIABLE_KEYS)
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.schema import CONFIDENCES, KINDS, LINK_KEYS, POLARITIES, SOURCE_KEYS, STRENGTHS, THEME_KEYS, VARIABLE_KEYS
 
 __all__ = ["Problem", "Report", "validate", "near_duplicate_labels"]
 

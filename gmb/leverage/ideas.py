@@ -18,14 +18,14 @@ sample like a link's; a number is held fixed) to the variable's indicated value.
 on an action of the map, ``{variable: ACTION, level: 1}``, whose own links then carry its effect.
 
 :func:`rank_ideas` puts every idea fully into effect from time 0, alone and in every pair, over the
-same Monte Carlo samples (:mod:`gmb.leverage`), and reports each idea's effect on the outcome beside
+same Monte Carlo samples (:mod:`gmb.leverage.ranking`), and reports each idea's effect on the outcome beside
 its feasibility, and each pair's synergy: the combined effect less the sum of the two single effects.
 A mistake in the file names the file, the line and the idea.
 
 Example
 -------
 >>> import pathlib, tempfile
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("demo", ["da", "en"])
 >>> for var in ("venner", "trivsel"):
 ...     cmap.add_variable(var, var.title(), adjust_time=2)
@@ -55,12 +55,22 @@ from typing import Callable
 import numpy as np
 import yaml
 
-from gmb.causalmap import CausalMap
 from gmb.errors import GmbError, MapFileError, UnknownVariableError
-from gmb.leverage import (DEFAULT_HORIZON, DEFAULT_SAMPLES, Candidate, Effects, Leverage, Setup, Term, prepare,
-                          press_effects, run_candidates)
-from gmb.store import read_yaml
-from gmb.yamlfields import FieldReader
+from gmb.leverage.ranking import (
+    DEFAULT_HORIZON,
+    DEFAULT_SAMPLES,
+    Candidate,
+    Effects,
+    Leverage,
+    Setup,
+    Term,
+    prepare,
+    press_effects,
+    run_candidates,
+)
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import read_yaml
+from gmb.maps.yamlfields import FieldReader
 
 __all__ = ["IdeaBank", "Idea", "Effect", "IdeaRanking", "load_ideas", "rank_ideas", "idea_candidates",
            "FEASIBILITY", "COSTS", "SYNERGY_TOLERANCE"]
@@ -190,7 +200,7 @@ def rank_ideas(cmap: CausalMap, bank: IdeaBank, outcome: str | None = None, samp
                structure: bool = False, pairs: bool = True, scheduler=None,
                workers: int | None = None, progress: Callable[[int], None] | None = None) -> IdeaRanking:
     """Each idea's effect on ``outcome`` alone and, with ``pairs``, with every other idea (see the
-    module notes); the arguments are those of :func:`gmb.leverage.leverage`."""
+    module notes); the arguments are those of :func:`gmb.leverage.ranking.leverage`."""
     if not bank.ideas:
         raise GmbError(f"{bank.path}: the idea bank has no ideas")
     setup = prepare(cmap, outcome, horizon, dt, structure)

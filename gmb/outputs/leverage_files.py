@@ -1,6 +1,6 @@
 """What ``gmb leverage`` and ``gmb ideas rank`` report: JSON-ready summaries, and the files they write.
 
-The files of a directory are written together and atomically (:func:`gmb.sd.output.staged_directory`):
+The files of a directory are written together and atomically (:func:`gmb.outputs.staging.staged_directory`):
 ``leverage.csv``, ``leverage.json`` and ``leverage.png`` (ranked effects with 5–95 % intervals) for
 leverage; ``ideas.csv``, ``synergy.csv``, ``ideas.json``, ``ideas.png`` (impact × feasibility) and
 ``leverage.png`` for an idea bank. Numbers are written in full (``repr``), and nothing in them
@@ -9,8 +9,8 @@ depends on the time or the machine, so a run with the same ``--seed`` gives the 
 Example
 -------
 >>> import tempfile, pathlib
->>> from gmb.causalmap import CausalMap
->>> from gmb.leverage import leverage
+>>> from gmb.maps.causalmap import CausalMap
+>>> from gmb.leverage.ranking import leverage
 >>> cmap = CausalMap.new("demo", ["en"])
 >>> for var in ("sport", "mood"):
 ...     cmap.add_variable(var, var.title(), adjust_time=2)
@@ -32,10 +32,10 @@ import json
 import os
 from pathlib import Path
 
-from gmb.causalmap import CausalMap
-from gmb.ideas import IdeaRanking
-from gmb.leverage import Leverage
-from gmb.sd.output import staged_directory
+from gmb.leverage.ideas import IdeaRanking
+from gmb.leverage.ranking import Leverage
+from gmb.maps.causalmap import CausalMap
+from gmb.outputs.staging import staged_directory
 
 __all__ = ["leverage_report", "ideas_report", "write_leverage", "write_ideas", "COLUMNS"]
 

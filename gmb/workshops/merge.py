@@ -13,7 +13,7 @@ Each merged link lists its proposers in ``proposed_by`` (``map``, ``workshop``, 
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> a = CausalMap.new("Group A"); b = CausalMap.new("Group B")
 >>> for m in (a, b):
 ...     m.add_variable("screens", {"da": "Skærmtid", "en": "Screen time"})
@@ -38,11 +38,11 @@ from typing import Any, Sequence
 
 import yaml
 
-from gmb.causalmap import CausalMap
 from gmb.errors import MapEditError, MapFileError
-from gmb.schema import FORMAT_VERSION
-from gmb.store import atomic_write, load_map, save_map
-from gmb.synonyms import SynonymEntry, load_synonyms, name_key
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.schema import FORMAT_VERSION
+from gmb.maps.store import atomic_write, load_map, save_map
+from gmb.workshops.synonyms import SynonymEntry, load_synonyms, name_key
 
 __all__ = ["merge_maps", "merge_files", "MergeReport", "Conflict", "NearDuplicate", "SIMILARITY_THRESHOLD"]
 
@@ -152,7 +152,7 @@ def merge_maps(maps: Sequence[CausalMap], synonyms: Sequence[SynonymEntry] | Non
     Parameters
     ----------
     maps : the maps, in order; where they disagree on a detail the first map's value is kept.
-    synonyms : merge decisions (see :func:`gmb.synonyms.load_synonyms`).
+    synonyms : merge decisions (see :func:`gmb.workshops.synonyms.load_synonyms`).
     names : what to call each map in ``proposed_by`` (default: its file path, else ``map1``…).
     title : the merged map's title (default: the first map's).
     threshold : similarity from which near-duplicates are proposed.

@@ -3,7 +3,7 @@
 Every candidate — each variable that can be pushed, or each idea of an idea bank — gets the same
 standard push from time 0: an index variable's indicated value rises by ``push`` × today's value,
 an action is switched on at level ``push``, a constant is set to (1 + ``push``) × its value. For
-each Monte Carlo sample of the map's uncertain numbers (:mod:`gmb.uncertainty`) the baseline and
+each Monte Carlo sample of the map's uncertain numbers (:mod:`gmb.leverage.uncertainty`) the baseline and
 every candidate are run with the numpy batch engine; a candidate's effect is the outcome's change
 against that sample's baseline at the horizon (``final``) and its area under the curve over the
 run (``auc``, change × months). Per candidate the effects give a median, a 5–95 % interval, the
@@ -11,13 +11,13 @@ probability that the effect is positive, and the probability of being among the 
 (ranks within each sample; ties share a rank). The analytic press response (:mod:`gmb.analysis.press`,
 the long-run answer for the map's own strengths) is ranked beside it.
 
-Samples are run in chunks (:mod:`gmb.distributed`: in this process, a local process pool or a Dask
+Samples are run in chunks (:mod:`gmb.leverage.distributed`: in this process, a local process pool or a Dask
 cluster). A chunk's numbers depend only on the seed and its samples, so every way of running it
 gives the same bytes.
 
 Example
 -------
->>> from gmb.causalmap import CausalMap
+>>> from gmb.maps.causalmap import CausalMap
 >>> cmap = CausalMap.new("demo", ["en"])
 >>> for var in ("friends", "sport", "screens", "wellbeing"):
 ...     cmap.add_variable(var, var.title(), adjust_time=2)
@@ -42,15 +42,15 @@ from typing import Callable, Sequence
 import numpy as np
 
 from gmb.analysis.press import linear_press
-from gmb.causalmap import CausalMap
-from gmb.distributed import run_chunks
 from gmb.errors import GmbError
+from gmb.leverage.distributed import run_chunks
+from gmb.leverage.uncertainty import MapUncertainty
+from gmb.maps.causalmap import CausalMap
 from gmb.sd.batch import BatchModel
 from gmb.sd.scenarios import ScenarioPlan
 from gmb.sd.simulate import choose_dt
 from gmb.sd.spec import ModelSpec, build_spec
 from gmb.sd.stability import check_stability
-from gmb.uncertainty import MapUncertainty
 
 __all__ = ["leverage", "Leverage", "Candidate", "Term", "Effects", "run_candidates", "run_chunk", "variable_candidates",
            "summarize", "press_effects", "prepare", "Setup", "MEASURES", "DEFAULT_PUSH", "DEFAULT_HORIZON",
@@ -231,7 +231,7 @@ def run_candidates(setup: Setup, candidates: Sequence[Candidate], samples: int =
 
     ``extra`` are further uniform ranges drawn per sample, read by terms with a ``draw`` index.
     ``scheduler`` (a Dask address or ``distributed.Client``) and ``workers`` say where chunks run
-    (:func:`gmb.distributed.run_chunks`; by default a job under :data:`POOL_MIN_WORK` run-steps runs
+    (:func:`gmb.leverage.distributed.run_chunks`; by default a job under :data:`POOL_MIN_WORK` run-steps runs
     in this process, a larger one on every core). ``progress`` is called with the number of samples
     each finished chunk held.
     """

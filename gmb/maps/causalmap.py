@@ -21,18 +21,18 @@ Example
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import networkx as nx
 
 from gmb.errors import MapEditError, UnknownVariableError
-from gmb.schema import DEFAULT_LANGUAGES, FORMAT_VERSION, STRENGTH_NUMBERS
+from gmb.maps.cycles import Adjacency, cycles
+from gmb.maps.loopids import LOOP_ID, loop_id
+from gmb.maps.schema import DEFAULT_LANGUAGES, FORMAT_VERSION, STRENGTH_NUMBERS
 
 __all__ = ["CausalMap", "Origin"]
 
-_LOOP_ID = re.compile(r"L(\d+)-[0-9a-f]{10}")
 _FRESH_KEY_ORDER = ("gmb", "title", "description", "languages", "outcome", "themes",
                     "variables", "links", "loops", "layout")
 
@@ -82,7 +82,7 @@ class CausalMap:
 
         The data must have the right shape (``variables`` a mapping of mappings, ``links`` a
         list of mappings with ``from`` and ``to``); values are not checked here, see
-        :func:`gmb.validate.validate`.
+        :func:`gmb.maps.validate.validate`.
         """
         cmap = cls()
         cmap._key_order = list(data)
@@ -421,12 +421,9 @@ class CausalMap:
     def _named_loops_through(self, var: str) -> dict[str, list[str]]:
         """The loops named in ``loops:`` (keyed by loop id) that pass through ``var``: id → variables."""
         loops = self.meta.get("loops")
-        lengths = {int(m.group(1)) for m in map(_LOOP_ID.fullmatch, loops if isinstance(loops, dict) else ()) if m}
+        lengths = {int(m.group(1)) for m in map(LOOP_ID.fullmatch, loops if isinstance(loops, dict) else ()) if m}
         if not lengths:
             return {}
-        from gmb.analysis.loops import loop_id  # the analysis imports this module
-        from gmb.analysis.search import Adjacency, cycles
-
         adjacency, named = Adjacency(self.graph), {}
         for length in sorted(lengths):
             for cycle in cycles(adjacency, length, exact=True, through=var):
@@ -436,8 +433,6 @@ class CausalMap:
 
     def _rekey_loops(self, named: dict[str, list[str]], mapping: dict[str, str]) -> None:
         """Move the names and stories of ``named`` loops to the ids they have after renaming variables."""
-        from gmb.analysis.loops import loop_id
-
         loops = self.meta.get("loops")
         for old_id, cycle in named.items():
             cycle = [mapping.get(v, v) for v in cycle]

@@ -1,0 +1,18 @@
+"""The map: :class:`CausalMap` and its files — the one in-memory model every other layer reads.
+
+Holds the schema (allowed values, strength classes), the YAML text that keeps a file's formatting,
+the store (load, locked atomic save, edit), validation, bounded cycle search and stable loop ids.
+May import only :mod:`gmb.errors` and :mod:`gmb.version`; every layer above may import it.
+
+Example
+-------
+>>> from gmb.maps import CausalMap
+>>> cmap = CausalMap.new("Trivsel", ["en"])
+>>> cmap.add_variable("sleep", "Sleep")
+>>> list(cmap.graph.nodes)
+['sleep']
+"""
+
+from gmb.maps.causalmap import CausalMap
+
+__all__ = ["CausalMap"]
