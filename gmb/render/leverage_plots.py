@@ -22,6 +22,8 @@ import os
 
 from matplotlib.figure import Figure
 
+from gmb.render.fonts import quiet_savefig
+
 __all__ = ["plot_effects", "plot_feasibility", "texts", "TEXTS"]
 
 TEXTS = {
@@ -64,7 +66,7 @@ def plot_effects(rows: list[dict], path: str | os.PathLike, outcome: str, horizo
     axes.set_title(f"{words['title'].format(outcome=outcome)}\n{words['samples'].format(samples=samples)}",
                    fontsize="medium")
     axes.grid(True, axis="x", alpha=0.3)
-    figure.savefig(path, format="png", metadata={"Software": None})
+    quiet_savefig(figure, path, format="png", metadata={"Software": None})
 
 
 def plot_feasibility(rows: list[dict], path: str | os.PathLike, outcome: str, horizon: float, samples: int,
@@ -102,7 +104,7 @@ def plot_feasibility(rows: list[dict], path: str | os.PathLike, outcome: str, ho
         key.text(0, row["rank"], f"{row['rank']:>2}  {_short(row['label'] or row['id'], 44)}", fontsize="small",
                  va="center", color="#b36b00" if row["pareto"] else "black",
                  fontweight="bold" if row["pareto"] else "normal")
-    figure.savefig(path, format="png", metadata={"Software": None})
+    quiet_savefig(figure, path, format="png", metadata={"Software": None})
 
 
 def _short(text: str, limit: int = 48) -> str:

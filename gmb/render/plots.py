@@ -29,6 +29,7 @@ import os
 from matplotlib.figure import Figure
 
 from gmb.maps.causalmap import CausalMap
+from gmb.render.fonts import quiet_savefig
 from gmb.sd.scenarios import BASELINE
 
 __all__ = ["plot_outcome", "axes_texts", "TEXTS"]
@@ -69,7 +70,7 @@ def plot_outcome(results, cmap: CausalMap, var: str, path: str | os.PathLike, la
     axes.set_ylabel(ylabel)
     axes.grid(True, alpha=0.3)
     axes.legend(fontsize="small", loc="best")
-    figure.savefig(path, format="png", metadata={"Software": None})
+    quiet_savefig(figure, path, format="png", metadata={"Software": None})
 
 
 def _unit(time_unit: str) -> str:

@@ -34,6 +34,7 @@ from pathlib import Path
 from gmb.analysis.signed import link_sign
 from gmb.errors import GmbError
 from gmb.maps.causalmap import CausalMap
+from gmb.render.fonts import quiet_savefig
 from gmb.render.layout import layout_positions
 from gmb.render.stories import is_delayed
 from gmb.render.style import NO_THEME_COLOR, POLARITY_COLORS, POLARITY_MARKS, arrow_width, theme_colors, tint
@@ -183,7 +184,7 @@ def save_figure(figure, path: str | os.PathLike, format: str) -> None:
     buffer = io.BytesIO()
     metadata = {"png": {"Software": "gmb"}, "svg": {"Date": None, "Creator": "gmb"},
                 "pdf": {"CreationDate": None, "Creator": "gmb", "Producer": "gmb"}}[format]
-    figure.savefig(buffer, format=format, dpi=DPI, metadata=metadata, facecolor="white")
+    quiet_savefig(figure, buffer, format=format, dpi=DPI, metadata=metadata, facecolor="white")
     _write_bytes(Path(path), buffer.getvalue())
 
 

@@ -1,5 +1,8 @@
 """The model as a Vensim ``.mdl`` file (equations only; Vensim draws no sketch for it).
 
+Units and comments pass through :func:`gmb.sd.modeltext.model_text`, then lose the characters that
+end a Vensim field (``~``, ``|``) or start a range in the units (``[``, ``]``, ``,``).
+
 Example
 -------
 >>> from gmb.maps.causalmap import CausalMap
@@ -16,6 +19,7 @@ import re
 
 from gmb.sd.equations import format_number, render
 from gmb.sd.formulas import model_elements
+from gmb.sd.modeltext import model_text
 from gmb.sd.spec import ModelSpec
 
 __all__ = ["to_mdl"]
@@ -53,6 +57,6 @@ def to_mdl(spec: ModelSpec, final_time: float = 120.0, dt: float | None = None,
 
 
 def _entry(name: str, equation: str, units: str, doc: str) -> str:
-    units = _UNITS_UNSAFE.sub(" ", units).strip()
-    doc = _COMMENT_UNSAFE.sub(" ", doc).strip()
+    units = _UNITS_UNSAFE.sub(" ", model_text(units)).strip()
+    doc = _COMMENT_UNSAFE.sub(" ", model_text(doc)).strip()
     return f"{name} = {equation}\n\t~\t{units}\n\t~\t{doc}\t|\n"

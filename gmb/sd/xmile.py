@@ -1,5 +1,8 @@
 """The model as XMILE 1.0 (the canonical file; PySD, Stella and Vensim read it).
 
+Documentation, units and the title pass through :func:`gmb.sd.modeltext.model_text`, so that no
+label can become code in PySD; names are identifiers (:mod:`gmb.sd.identifiers`).
+
 Example
 -------
 >>> from gmb.maps.causalmap import CausalMap
@@ -17,6 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from gmb.sd.equations import format_number, render
 from gmb.sd.formulas import model_elements
+from gmb.sd.modeltext import model_text
 from gmb.sd.spec import ModelSpec
 from gmb.version import __version__
 
@@ -37,7 +41,7 @@ def to_xmile(spec: ModelSpec, final_time: float = 120.0, dt: float | None = None
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<xmile version="1.0" xmlns="{XMILE_NAMESPACE}">',
-        f"  <header><name>{escape(spec.title or 'gmb model')}</name><vendor>gmb</vendor>"
+        f"  <header><name>{escape(model_text(spec.title or 'gmb model'))}</name><vendor>gmb</vendor>"
         f'<product version="{__version__}">gmb</product></header>',
         f'  <sim_specs method="Euler" time_units="{unit}"><start>0</start>'
         f"<stop>{format_number(final_time)}</stop><dt>{format_number(dt)}</dt></sim_specs>",
@@ -48,7 +52,8 @@ def to_xmile(spec: ModelSpec, final_time: float = 120.0, dt: float | None = None
         parts = [f"<eqn>{escape(render(element.equation, 'xmile', name_of))}</eqn>"]
         parts += [f"<inflow>{escape(f)}</inflow>" for f in element.inflows]
         parts += [f"<outflow>{escape(f)}</outflow>" for f in element.outflows]
-        parts += [f"<units>{escape(element.units)}</units>", f"<doc>{escape(element.doc)}</doc>"]
+        parts += [f"<units>{escape(model_text(element.units))}</units>",
+                  f"<doc>{escape(model_text(element.doc))}</doc>"]
         lines.append(f"      <{element.kind} name={quoteattr(element.name)}>{''.join(parts)}</{element.kind}>")
     lines += ["    </variables>", "  </model>", "</xmile>", ""]
     return "\n".join(lines)
