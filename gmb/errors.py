@@ -11,7 +11,7 @@ Example
 
 from __future__ import annotations
 
-__all__ = ["GmbError", "MapFileError", "UnknownVariableError", "MapEditError"]
+__all__ = ["GmbError", "MapFileError", "UnknownVariableError", "MapEditError", "OutputPathError"]
 
 
 class GmbError(Exception):
@@ -44,3 +44,15 @@ class UnknownVariableError(GmbError, KeyError):
 
 class MapEditError(GmbError):
     """An edit that cannot be made (e.g. a duplicate id, or links still attached)."""
+
+
+class OutputPathError(MapFileError, MapEditError):
+    """An output path gmb will not write: one of the command's inputs, a file gmb did not write, a link.
+
+    ``replaceable`` says whether the caller may ask for it to be replaced anyway (the command line's
+    ``--force``); an input is never replaced.
+    """
+
+    def __init__(self, path, message: str, replaceable: bool = False):
+        self.replaceable = replaceable
+        super().__init__(path, message)

@@ -19,9 +19,9 @@ LAYERS = (
     ("gmb.cli",),                     # thin click commands
     ("gmb.outputs",),                 # the files a run writes
     ("gmb.render",),                  # HTML page, pictures, charts
-    ("gmb.leverage",),                # Monte Carlo draws, rankings, idea bank, process pool / Dask
-    ("gmb.sd", "gmb.workshops"),      # stock-and-flow models and runs | workshop records, merge, diff
-    ("gmb.analysis", "gmb.formats"),  # loops, centrality, paths, press | other tools' files
+    ("gmb.leverage", "gmb.workshops"),  # Monte Carlo draws, rankings, idea bank, Dask | records, merge, diff
+    ("gmb.analysis",),                # loops, centrality, paths, and the press response of the model
+    ("gmb.sd", "gmb.formats"),        # stock-and-flow models, their linearisation and runs | other tools' files
     ("gmb.maps",),                    # CausalMap, schema, YAML text, store, validation, loop ids
     ("gmb.errors", "gmb.version"),    # what every layer may use
 )

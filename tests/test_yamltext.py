@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from gmb.cli import main
 from gmb.errors import GmbError
 from gmb.maps.causalmap import CausalMap
-from gmb.maps.yamltext import dump_text, parse_text, update_text
+from gmb.maps.yamltext import YAMLRefused, dump_text, parse_text, update_text
 
 HAND_WRITTEN = """\
 # Trivsel i en lille by — skrevet i hånden
@@ -202,11 +202,12 @@ def test_text_holding_any_yaml_line_break_reads_back_exactly(char):
     assert parse_text(edited(text, lambda m: m.set_variable("a", {"label": label})))[1]["variables"]["a"]["label"] == label
 
 
-def test_aliases_are_expanded_rather_than_broken():
+def test_aliases_are_refused_with_the_line_of_the_anchor():  # more in tests/test_hostile_yaml.py
     text = "variables:\n  a: {label: A, source: &w1 {workshop: w1}}\n  b: {label: B, source: *w1}\n"
-    new = edited(text, lambda m: m.set_variable("a", {"source.group": "B"}))
-    assert "*w1" not in new
-    assert parse_text(new)[1]["variables"]["b"]["source"] == {"workshop": "w1"}
+    with pytest.raises(YAMLRefused, match="anchors and aliases") as info:
+        parse_text(text)
+    assert info.value.line == 2
+    assert update_text(text, {"title": "t"}) == "title: t\n"   # text it cannot read is written afresh
 
 
 def test_list_items_with_wide_dashes_get_new_items_at_the_same_indent():

@@ -2,7 +2,7 @@
 
 Each function reads a :class:`~gmb.maps.causalmap.CausalMap` and returns plain results; none changes
 the map except :func:`name_loop` / :func:`tell_loop`, which write a loop's name or story.
-May import :mod:`gmb.maps` only; :mod:`gmb.sd` is its sibling and neither imports the other.
+May import :mod:`gmb.maps` and :mod:`gmb.sd` (the press response is read off the model's linearisation).
 
 Example
 -------

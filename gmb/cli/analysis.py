@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from gmb.analysis.centrality import DEFAULT_LOOP_LIMIT, MEASURES
-from gmb.cli.common import echo_json, map_argument, warn
+from gmb.cli.common import echo_json, force_option, guarded_outputs, map_argument, warn
 from gmb.errors import GmbError
 from gmb.maps.store import edit_map, load_map
 
@@ -151,10 +151,11 @@ Example: gmb analyze models/havndal.yaml --csv centrality.csv
 @_MAX_LENGTH
 @click.option("--limit", type=click.IntRange(min=1), default=DEFAULT_LOOP_LIMIT, show_default=True, metavar="N",
               help="Count at most N loops (the shortest) for the loops column.")
-def analyze_command(map_path, as_json, csv_path, max_length, limit):
+@force_option
+def analyze_command(map_path, as_json, csv_path, max_length, limit, force):
     from gmb.analysis.centrality import centrality_table, map_summary
     from gmb.analysis.loops import count_loops
-    from gmb.maps.store import atomic_write
+    from gmb.maps.outpaths import write_output
 
     cmap = load_map(map_path)
     if csv_path and not Path(csv_path).resolve().parent.is_dir():
@@ -169,7 +170,8 @@ def analyze_command(map_path, as_json, csv_path, max_length, limit):
         writer.writeheader()
         writer.writerows(table)
         try:
-            atomic_write(csv_path, buffer.getvalue())
+            with guarded_outputs(map_path, force=force):
+                write_output(csv_path, buffer.getvalue())
         except OSError as exc:
             raise GmbError(f"--csv {csv_path}: cannot write there ({exc.strerror or exc}); "
                            "give a file in a directory you can write to") from None
@@ -253,9 +255,11 @@ def press_command(map_path, outcome, samples, seed, weights, as_json):
     """Which way the outcome moves in the long run under a sustained push on each variable.
 
     \b
-    Levins' loop analysis as in QPress: link weights are drawn at random (uniform 0-1) with the
-    map's signs (a ? link gets a random sign), every variable settles back by itself, unstable
-    draws are dropped, and the long-run response -(W - I)^-1 is solved for each stable draw.
+    Levins' loop analysis as in QPress, on the model gmb simulates: link weights are drawn at
+    random (uniform 0-1) with the map's signs (a ? link gets a random sign); each draw's model
+    (adjust times, stocks, equations, delays) is linearised, draws in which the outcome does not
+    settle (a loop runs away or a delayed loop overshoots more each time) are dropped, and the
+    long-run response is solved for each draw that settles.
     'rises' is the share of stable draws in which the outcome goes up; a direction is called
     up or down when at least 80% of draws agree.
     Example: gmb press models/havndal.yaml --samples 2000 --seed 1
@@ -277,16 +281,17 @@ def press_command(map_path, outcome, samples, seed, weights, as_json):
     drawn = "uniform 0-1" if weights == "uniform" else "within their strength classes"
     click.echo(f"{result.samples} weight samples (seed {result.seed}, weights {drawn}), {result.stable} stable "
                f"and used{unknown}")
-    other = (f" or draw the weights within the map's strength classes (--weights strengths)"
+    other = (" or draw the weights within the map's strength classes (--weights strengths)"
              if weights == "uniform" else "")
     if not result.stable:
         click.echo("No sample was stable: for every draw some reinforcing loop outweighs the variables' "
-                   "self-regulation, so the model runs away instead of settling. Check the reinforcing loops "
+                   "self-regulation, or a delayed loop overshoots more each time round, so the outcome does not "
+                   "settle. Check the loops "
                    f"('gmb loops {map_path}'){other}.")
         return
     if result.stable < FEW_STABLE:
-        few = (f"Only {result.stable} of {result.samples} samples were stable (in the others a reinforcing loop "
-               "runs away)" if result.stable < result.samples else f"Only {result.samples} samples were drawn")
+        few = (f"Only {result.stable} of {result.samples} samples were stable (in the others a loop runs away "
+               "or overshoots more each time round)" if result.stable < result.samples else f"Only {result.samples} samples were drawn")
         click.echo(f"{few}, so each share below is uncertain by about ±{1 / result.stable ** 0.5:.0%}; "
                    f"raise --samples{other} for firmer numbers.")
     connected = [r for r in result.variables if r["rises"] is not None]

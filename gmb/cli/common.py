@@ -18,10 +18,11 @@ import sys
 import click
 import yaml
 
-from gmb.errors import GmbError
+from gmb.errors import GmbError, OutputPathError
 from gmb.maps.schema import TEXT_KEYS
+from gmb.maps.yamltext import parse_text
 
-__all__ = ["GmbGroup", "map_argument", "parse_assignments", "echo_json", "warn"]
+__all__ = ["GmbGroup", "map_argument", "parse_assignments", "echo_json", "warn", "force_option", "guarded_outputs"]
 
 
 class GmbGroup(click.Group):
@@ -51,7 +52,8 @@ class GmbGroup(click.Group):
         try:
             return super().invoke(ctx)
         except GmbError as exc:
-            click.echo(f"error: {exc}", err=True)
+            force = ", or use --force to replace it" if isinstance(exc, OutputPathError) and exc.replaceable else ""
+            click.echo(f"error: {exc}{force}", err=True)
             ctx.exit(2)
         except click.UsageError as exc:  # a subcommand's bad option: one line too, not click's three
             where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
@@ -65,6 +67,31 @@ class GmbGroup(click.Group):
             click.echo(f"error: {where}{exc.strerror or exc}; check the path, and that its folder can be written",
                        err=True)
             ctx.exit(2)
+        except (click.exceptions.Exit, click.Abort, click.ClickException):
+            raise
+        except MemoryError:
+            click.echo("error: out of memory: the input is too large for this machine; try a smaller file", err=True)
+            ctx.exit(2)
+        except RecursionError:
+            click.echo("error: the input is nested too deeply to read; simplify the file", err=True)
+            ctx.exit(2)
+        except Exception as exc:  # the last line of defence: a bug in gmb, said in one line, never a traceback
+            what = " ".join(str(exc).split())[:200]
+            click.echo(f"error: gmb failed unexpectedly ({type(exc).__name__}{': ' + what if what else ''}); "
+                       "this is a bug in gmb: please report it with the command and the input", err=True)
+            ctx.exit(2)
+
+
+force_option = click.option("--force", is_flag=True, help="Replace output files gmb did not write, and symbolic "
+                            "links at an output path (never an input of the command).")
+"""The ``--force`` of every command that writes files: see :mod:`gmb.maps.outpaths` for the rules it lifts."""
+
+
+def guarded_outputs(*inputs, force: bool = False):
+    """The output rules for a command reading ``inputs`` (:func:`gmb.maps.outpaths.output_rules`)."""
+    from gmb.maps.outpaths import output_rules
+
+    return output_rules(inputs, force)
 
 
 map_argument = click.argument("map_path", metavar="MAP", type=click.Path(dir_okay=True, path_type=str))
@@ -86,8 +113,8 @@ def parse_assignments(items: tuple[str, ...] | list[str]) -> dict:
         elif key.split(".")[0] in TEXT_KEYS:
             parsed = value
         else:
-            try:
-                parsed = yaml.safe_load(value)
+            try:  # parse_text refuses anchors and aliases before building anything (no alias bombs)
+                parsed = parse_text(value)[1]
             except yaml.YAMLError:
                 parsed = value
         result[key] = parsed if isinstance(parsed, (int, float, bool, type(None))) else value

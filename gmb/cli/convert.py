@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import click
 
-from gmb.cli.common import map_argument, warn
+from gmb.cli.common import force_option, guarded_outputs, map_argument, warn
 from gmb.formats import FORMATS, export_map, import_file
 from gmb.maps.store import load_map
 
@@ -32,7 +32,7 @@ _FORMAT_HELP = f"One of {', '.join(FORMATS)}; by default guessed from the file's
               help="CSV only: the variables CSV (id,label_da,label_en,theme,kind,…); "
                    "default NAME.variables.csv beside NAME.csv if it exists.")
 @click.option("--title", help="The map's title (default: the file's, or its name).")
-@click.option("--force", is_flag=True, help="Replace an existing map file.")
+@click.option("--force", is_flag=True, help="Replace an existing map file (never the file imported).")
 def import_command(file, out, fmt, variables, title, force):
     """Read a map from another format into a new map file.
 
@@ -55,7 +55,8 @@ def import_command(file, out, fmt, variables, title, force):
 @click.option("--format", "fmt", metavar="F", help=_FORMAT_HELP)
 @click.option("--variables", type=click.Path(path_type=str),
               help="CSV only: where to write the variables CSV (default NAME.variables.csv beside NAME.csv).")
-def export_command(map_path, out, fmt, variables):
+@force_option
+def export_command(map_path, out, fmt, variables, force):
     """Write a map in another format.
 
     \b
@@ -63,7 +64,9 @@ def export_command(map_path, out, fmt, variables):
              gmb export models/havndal.yaml -o havndal.graphml
     """
     options = {"variables": variables} if variables else {}
-    files = export_map(load_map(map_path), out, fmt, **options)
+    with guarded_outputs(map_path, force=force) as outputs:
+        files = export_map(load_map(map_path), out, fmt, **options)
+    files += [str(p) for p in outputs.written if str(p) not in files]  # every file written, also the extra ones
     click.echo(f"wrote {', '.join(files)}")
 
 

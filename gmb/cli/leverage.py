@@ -31,8 +31,9 @@ from contextlib import contextmanager
 
 import click
 
-from gmb.cli.common import echo_json, map_argument, warn
+from gmb.cli.common import echo_json, force_option, guarded_outputs, map_argument, warn
 from gmb.errors import GmbError
+from gmb.leverage.distributed import DEFAULT_TIMEOUT, SCHEDULER_TIMEOUT, ChunkTimeout
 from gmb.leverage.ranking import DEFAULT_PUSH, DEFAULT_SAMPLES, MEASURES
 from gmb.maps.store import load_map
 from gmb.sd.scenarios import TIME_UNITS
@@ -75,10 +76,16 @@ def _run_options(function):
                      help="Send the samples to this Dask scheduler (pip install 'gmb[distributed]')."),
         click.option("--workers", type=click.IntRange(min=1), metavar="N",
                      help="Local worker processes (default: every core for large jobs; 1 = this process)."),
+        click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=f"{DEFAULT_TIMEOUT:g} s",
+                     metavar="SECONDS",
+                     callback=lambda context, parameter, value: _timeout(value),
+                     help="Stop with an error when no chunk of samples finishes for this long (a frozen worker or "
+                          f"scheduler); a scheduler must answer within {SCHEDULER_TIMEOUT:g} s, or this if less."),
         click.option("-o", "--out", "out_dir", type=click.Path(path_type=str),
                      help="Directory for the CSV, JSON and PNG files (created if missing)."),
         click.option("--lang", help="Language of labels and charts (default: the map's first)."),
         click.option("--json", "as_json", is_flag=True, help="Print the result as JSON."),
+        force_option,
     ]
     for option in reversed(options):
         function = option(function)
@@ -94,7 +101,7 @@ def _run_options(function):
 @click.option("--ideas", "ideas_path", type=click.Path(path_type=str), metavar="FILE",
               help="Rank the ideas of this idea bank instead of the variables (each idea fully in effect).")
 def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, measure, scheduler, workers,
-                     out_dir, lang, as_json, push, ideas_path):
+                     timeout, out_dir, lang, as_json, push, ideas_path, force=False):
     """Rank what to push by its simulated effect on the outcome, with how sure that ranking is.
 
     \b
@@ -113,20 +120,21 @@ def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, m
                                  param_hint="--push")
     cmap = load_map(map_path)
     seed = secrets.randbelow(1_000_000) if seed is None else seed
-    with _scheduler(scheduler) as client, _progress(samples) as progress:
+    with _scheduler(scheduler, timeout) as client, _progress(samples) as progress:
         if ideas_path:
             from gmb.leverage.ideas import load_ideas, rank_ideas
 
             ranking = rank_ideas(cmap, load_ideas(ideas_path, cmap), outcome, samples, seed, months(horizon),
                                  _dt(dt), structure, pairs=False, scheduler=client, workers=workers,
-                                 progress=progress)
+                                 progress=progress, timeout=timeout)
             result = ranking.leverage
         else:
             result = leverage(cmap, outcome, samples, seed, months(horizon), _dt(dt), _push(DEFAULT_PUSH if push is None else push), structure,
-                              scheduler=client, workers=workers, progress=progress)
+                              scheduler=client, workers=workers, progress=progress, timeout=timeout)
     for message in result.warnings:
         warn(message)
-    written = write_leverage(result, cmap, out_dir, lang, measure) if out_dir else []
+    with guarded_outputs(map_path, ideas_path, force=force):
+        written = write_leverage(result, cmap, out_dir, lang, measure) if out_dir else []
     report = leverage_report(result, cmap, lang, measure)
     if as_json:
         echo_json(report | {"files": [str(p) for p in written]})
@@ -147,7 +155,7 @@ def ideas_group():
               help="The idea bank, e.g. workshops/havndal/ideas.yaml.")
 @_run_options
 def ideas_rank_command(map_path, ideas_path, outcome, samples, seed, horizon, dt, structure, measure, scheduler,
-                       workers, out_dir, lang, as_json):
+                       workers, timeout, out_dir, lang, as_json, force=False):
     """Rank the ideas by simulated effect beside their feasibility, and test every pair for synergy.
 
     \b
@@ -163,12 +171,13 @@ def ideas_rank_command(map_path, ideas_path, outcome, samples, seed, horizon, dt
     cmap = load_map(map_path)
     bank = load_ideas(ideas_path, cmap)
     seed = secrets.randbelow(1_000_000) if seed is None else seed
-    with _scheduler(scheduler) as client, _progress(samples) as progress:
+    with _scheduler(scheduler, timeout) as client, _progress(samples) as progress:
         ranking = rank_ideas(cmap, bank, outcome, samples, seed, months(horizon), _dt(dt), structure,
-                             scheduler=client, workers=workers, progress=progress)
+                             scheduler=client, workers=workers, progress=progress, timeout=timeout)
     for message in ranking.leverage.warnings:
         warn(message)
-    written = write_ideas(ranking, cmap, out_dir, lang, measure) if out_dir else []
+    with guarded_outputs(map_path, ideas_path, force=force):
+        written = write_ideas(ranking, cmap, out_dir, lang, measure) if out_dir else []
     report = ideas_report(ranking, cmap, lang, measure)
     if as_json:
         echo_json(report | {"files": [str(p) for p in written]})
@@ -223,19 +232,27 @@ def _push(push: float) -> float:
     return push
 
 
+def _timeout(seconds: float) -> float:
+    if not (seconds > 0 and math.isfinite(seconds)):
+        raise click.BadParameter(f"{seconds:g} is not a positive, finite number of seconds", param_hint="--timeout")
+    return seconds
+
+
 @contextmanager
-def _scheduler(address: str | None):
-    """A Dask client for ``--scheduler`` (connected before any work starts), or None."""
-    if not address:
-        yield None
-        return
+def _scheduler(address: str | None, timeout: float):
+    """A Dask client for ``--scheduler`` (connected before any work starts), or None; a run that
+    times out is told in terms of ``--timeout``."""
     from gmb.leverage.distributed import connect_scheduler
 
-    client = connect_scheduler(address)
+    answer = min(timeout, SCHEDULER_TIMEOUT)
+    client = connect_scheduler(address, answer) if address else None
     try:
         yield client
+    except ChunkTimeout as exc:
+        raise GmbError(f"{exc.what}; check them, or raise --timeout (now {exc.timeout:g} s)") from None
     finally:
-        client.close()
+        if client is not None:
+            client.close(timeout=answer)
 
 
 @contextmanager

@@ -5,9 +5,11 @@ Static pictures for reports are written by ``gmb export MAP -o map.png|.svg|.pdf
 
 from __future__ import annotations
 
+import os
+
 import click
 
-from gmb.cli.common import map_argument
+from gmb.cli.common import force_option, guarded_outputs, map_argument
 from gmb.maps.store import load_map
 
 _LANGUAGE_HELP = "Language to open in (one of the map's languages, e.g. da or en; default: the map's first)."
@@ -27,7 +29,8 @@ _LANGUAGE_HELP = "Language to open in (one of the map's languages, e.g. da or en
                    "in_degree or out_degree.")
 @click.option("--max-loops", default=200, show_default=True, type=click.IntRange(1),
               help="At most this many loops in the loop explorer.")
-def html_command(map_path, out, language, results, scenarios, size_by, max_loops):
+@force_option
+def html_command(map_path, out, language, results, scenarios, size_by, max_loops, force):
     """Write the map as one interactive HTML page that works offline.
 
     \b
@@ -39,8 +42,9 @@ def html_command(map_path, out, language, results, scenarios, size_by, max_loops
 
     if scenarios and not results:
         raise click.UsageError("--scenarios names the scenarios of --results; give --results DIR too")
-    files = write_html(load_map(map_path), out, language=language, results=results, scenarios=scenarios,
-                       size_by=size_by, max_loops=max_loops)
+    with guarded_outputs(map_path, scenarios, results and os.path.join(results, "results.csv"), force=force):
+        files = write_html(load_map(map_path), out, language=language, results=results, scenarios=scenarios,
+                           size_by=size_by, max_loops=max_loops)
     click.echo(f"wrote {', '.join(files)}")
 
 
@@ -50,7 +54,8 @@ def html_command(map_path, out, language, results, scenarios, size_by, max_loops
               help="The page to write (.pdf, .png or .svg).")
 @click.option("--language", help=_LANGUAGE_HELP)
 @click.option("--blank", is_flag=True, help="Only the variables around the circle, no links: for a group to draw on.")
-def circle_command(map_path, out, language, blank):
+@force_option
+def circle_command(map_path, out, language, blank, force):
     """Draw a printable connection circle: variables around a circle, links as chords.
 
     \b
@@ -59,7 +64,8 @@ def circle_command(map_path, out, language, blank):
     """
     from gmb.render.circle import write_circle
 
-    files = write_circle(load_map(map_path), out, language=language, links=not blank)
+    with guarded_outputs(map_path, force=force):
+        files = write_circle(load_map(map_path), out, language=language, links=not blank)
     click.echo(f"wrote {', '.join(files)}")
 
 

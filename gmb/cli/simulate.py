@@ -23,7 +23,7 @@ from pathlib import Path
 
 import click
 
-from gmb.cli.common import echo_json, map_argument, warn
+from gmb.cli.common import echo_json, force_option, guarded_outputs, map_argument, warn
 from gmb.errors import GmbError
 from gmb.maps.store import load_map
 from gmb.outputs.simulation_files import write_model, write_results
@@ -37,7 +37,8 @@ from gmb.sd.stability import check_stability
 @map_argument
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=str),
               help="Directory for the model files (created if missing).")
-def build_command(map_path, out_dir):
+@force_option
+def build_command(map_path, out_dir, force):
     """Write the map as a stock-and-flow model: XMILE, Vensim .mdl and ASSUMPTIONS.md.
 
     Example: gmb build models/havndal.yaml -o out/havndal-model
@@ -46,7 +47,9 @@ def build_command(map_path, out_dir):
     stability = check_stability(spec)
     if not stability.stable:
         warn(stability.message())
-    for path in write_model(spec, out_dir, stem=Path(map_path).stem, source=map_path):
+    with guarded_outputs(map_path, force=force):
+        written = write_model(spec, out_dir, stem=Path(map_path).stem, source=map_path)
+    for path in written:
         click.echo(f"wrote {path}")
 
 
@@ -65,7 +68,8 @@ def build_command(map_path, out_dir):
               "time constants, at most a quarter of the smallest).")
 @click.option("--lang", help="Language of plot labels and the table (default: the map's first).")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison table as JSON.")
-def simulate_command(map_path, scenarios_path, outcomes, out_dir, engine, dt, lang, as_json):
+@force_option
+def simulate_command(map_path, scenarios_path, outcomes, out_dir, engine, dt, lang, as_json, force):
     """Run the baseline and each scenario, and compare the outcome(s) at the horizon.
 
     Example: gmb simulate models/havndal.yaml --scenarios workshops/havndal/scenarios.yaml -o out/havndal
@@ -95,7 +99,8 @@ def simulate_command(map_path, scenarios_path, outcomes, out_dir, engine, dt, la
         results = simulate(spec, plan, chosen, engine=engine, dt=step)
     if results.fallback:
         warn(results.fallback)
-    written = write_results(results, cmap, out_dir, lang, source=map_path) if out_dir else []
+    with guarded_outputs(map_path, scenarios_path, force=force):
+        written = write_results(results, cmap, out_dir, lang, source=map_path) if out_dir else []
     if as_json:
         echo_json({"dt": step / plan.unit_months, "time_unit": plan.time_unit,
                    "horizon": plan.horizon / plan.unit_months, "summary": results.summary(),

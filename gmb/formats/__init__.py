@@ -42,9 +42,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from gmb.errors import GmbError, MapEditError
+from gmb.errors import GmbError, MapEditError, OutputPathError
 from gmb.maps.causalmap import CausalMap
-from gmb.maps.store import save_map
+from gmb.maps.outpaths import refuse_inputs
+from gmb.maps.store import create_map
 
 __all__ = ["Format", "FORMATS", "register", "guess_format", "import_map", "export_map", "import_file"]
 
@@ -147,14 +148,16 @@ def export_map(cmap: CausalMap, path: str | os.PathLike, format: str | None = No
 
 def import_file(path: str | os.PathLike, out: str | os.PathLike, format: str | None = None,
                 force: bool = False, **options) -> tuple[CausalMap, list[str]]:
-    """Import ``path`` and save it as the map file ``out``; refuses to replace a file unless ``force``."""
+    """Import ``path`` and save it as the map file ``out``; refuses to replace a file unless ``force``
+    (:func:`gmb.maps.store.create_map`: created exclusively), and never replaces an input file."""
     out = Path(out)
     if out.is_dir():
         raise MapEditError(f"{out}: is a directory; give the name of the map file to write, e.g. map.yaml")
-    if out.exists() and not force:
-        raise MapEditError(f"{out}: exists already; choose another name, or use --force to replace it")
+    refuse_inputs(out, [path, options.get("variables")])
+    if os.path.lexists(out) and not force:
+        raise OutputPathError(out, "exists already; choose another name", replaceable=True)
     cmap, warnings = import_map(path, format, **options)
-    save_map(cmap, out)
+    create_map(cmap, out, force=force)
     return cmap, warnings
 
 

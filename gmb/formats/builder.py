@@ -26,6 +26,7 @@ from typing import Any, Iterable
 
 from gmb.errors import MapFileError
 from gmb.maps.causalmap import CausalMap
+from gmb.maps.limits import MAX_ENTRIES, MAX_EXAMPLES, examples, summarise
 from gmb.maps.schema import LINK_KEYS, MAP_KEYS, VARIABLE_KEYS
 
 __all__ = ["MapBuilder", "parse_polarity", "is_position", "POLARITY_WORDS"]
@@ -36,6 +37,9 @@ POLARITY_WORDS = {
     "pos": "+", "neg": "-", "unknown": "?", "": "?",
 }
 """How other tools and people write a link's polarity, and the gmb polarity it means."""
+
+_LISTED = 10
+"""Up to this many duplicates (or self-links) get a warning each; more get one line with examples."""
 
 Where = int | str | None
 """Where an item comes from: a line number, a description such as ``links[3]``, or unknown."""
@@ -84,9 +88,12 @@ class MapBuilder:
         self._link_rows: dict[tuple[str, str], list[Where]] = {}
         self._polarities: dict[tuple[str, str], list] = {}
         self._differing: dict[tuple, dict[str, None]] = {}
+        self._self_links: list[tuple[str, Where]] = []
+        self._entries = 0
 
     def add_variable(self, var_id: Any, attrs: dict, where: Where = None) -> str:
         """Add a variable (or merge it into the one with the same id); returns its id."""
+        self._count(where)
         var_id = self._id(var_id, where)
         if var_id in self.implicit:
             del self.implicit[var_id]
@@ -100,6 +107,7 @@ class MapBuilder:
 
     def add_link(self, src: Any, dst: Any, attrs: dict, where: Where = None) -> None:
         """Add the link ``src → dst`` (or merge it into an earlier one); a self-link is left out with a warning."""
+        self._count(where)
         ends = [self._id(x, where) for x in (src, dst)]
         for var in ends:
             if var not in self.variables:
@@ -107,7 +115,7 @@ class MapBuilder:
                 self.implicit[var] = None
         u, v = ends
         if u == v:
-            self.warnings.append(f"{self._at(where)}: link {u} → {v} joins a variable to itself; left out")
+            self._self_links.append((u, where))
             return
         self._link_rows.setdefault((u, v), []).append(where)
         self._polarities.setdefault((u, v), []).append(attrs.get("polarity"))
@@ -163,34 +171,64 @@ class MapBuilder:
         return self.known(attrs, set(LINK_KEYS) - {"from", "to"})
 
     def finish(self) -> tuple[CausalMap, list[str]]:
-        """The map and the warnings: duplicates merged, attributes left out, self-links dropped."""
+        """The map and the warnings: duplicates merged, attributes left out, self-links dropped.
+
+        Many warnings of one kind become one line with a count and examples; no line is longer
+        than :data:`~gmb.maps.limits.MAX_WARNING_CHARS`.
+        """
         lang = CausalMap.from_data(self.meta).languages[0]
         for var in self.implicit:
             self.variables[var] = {"label": {lang: var}}
         warnings = list(self.warnings)
-        for var, rows in self._variable_rows.items():
-            if len(rows) > 1:
-                warnings.append(f"{self.path}: variable {var!r} is given {len(rows)} times{_rows(rows)}; "
-                                f"merged into one{self._kept((var,))}")
-        for (u, v), rows in self._link_rows.items():
-            if len(rows) > 1:
-                signs = self._polarities[u, v]
-                if len(set(signs)) > 1:
-                    how = (f" with polarities {', '.join(str(s) for s in signs)}; merged into one link with "
-                           "polarity ? for the group to decide")
-                else:
-                    how = "; merged into one"
-                warnings.append(f"{self.path}: link {u} → {v} is given {len(rows)} times{_rows(rows)}{how}"
-                                f"{self._kept((u, v))}")
+        if len(self._self_links) > _LISTED:
+            shown = [f"{u} → {u}{_rows([where])}" for u, where in self._self_links[:MAX_EXAMPLES]]
+            warnings.append(f"{self.path}: {len(self._self_links):,} links join a variable to itself, e.g. "
+                            f"{examples(shown, len(self._self_links))}; left out")
+        else:
+            warnings += [f"{self._at(where)}: link {u} → {u} joins a variable to itself; left out"
+                         for u, where in self._self_links]
+        repeated = [(var, rows) for var, rows in self._variable_rows.items() if len(rows) > 1]
+        if len(repeated) > _LISTED:
+            warnings.append(f"{self.path}: {len(repeated):,} variables are given more than once "
+                            f"({sum(len(r) for _, r in repeated):,} entries), e.g. "
+                            f"{examples([f'{var!r}{_rows(rows)}' for var, rows in repeated[:MAX_EXAMPLES]], len(repeated))}"
+                            "; each merged into one (where they differ, the first value is kept)")
+        else:
+            warnings += [f"{self.path}: variable {var!r} is given {len(rows):,} times{_rows(rows)}; "
+                         f"merged into one{self._kept((var,))}" for var, rows in repeated]
+        repeated_links = [(ends, rows) for ends, rows in self._link_rows.items() if len(rows) > 1]
+        if len(repeated_links) > _LISTED:
+            disagree = sum(len(set(self._polarities[ends])) > 1 for ends, _ in repeated_links)
+            shown = [f"{u} → {v}{_rows(rows)}" for (u, v), rows in repeated_links[:MAX_EXAMPLES]]
+            warnings.append(f"{self.path}: {len(repeated_links):,} links are given more than once "
+                            f"({sum(len(r) for _, r in repeated_links):,} entries), e.g. "
+                            f"{examples(shown, len(repeated_links))}; each merged into one, {disagree:,} with "
+                            "polarity ? for the group to decide (their polarities differ)")
+        for (u, v), rows in repeated_links if len(repeated_links) <= _LISTED else ():
+            signs = list(dict.fromkeys(str(s) for s in self._polarities[u, v]))
+            if len(signs) > 1:
+                how = (f" with polarities {examples(signs)}; merged into one link with "
+                       "polarity ? for the group to decide")
+            else:
+                how = "; merged into one"
+            warnings.append(f"{self.path}: link {u} → {v} is given {len(rows):,} times{_rows(rows)}{how}"
+                            f"{self._kept((u, v))}")
         if self._dropped:
             warnings.append(f"{self.path}: left out attributes that a gmb map does not hold: "
-                            f"{', '.join(self._dropped)}")
+                            f"{examples(list(self._dropped), limit=10)}")
         data = dict(self.meta)
         data["variables"] = self.variables
         data["links"] = [{"from": u, "to": v} | attrs for (u, v), attrs in self.links.items()]
-        return CausalMap.from_data(data), warnings
+        return CausalMap.from_data(data), summarise(warnings)
 
     # -- internals ---------------------------------------------------------------------------
+    def _count(self, where: Where) -> None:
+        self._entries += 1
+        if self._entries > MAX_ENTRIES:
+            raise MapFileError(self.path, f"{_describe(where)}has more than {MAX_ENTRIES:,} variables and links, "
+                               "more than gmb reads; check that it is the right file, or split it",
+                               line=where if isinstance(where, int) else None)
+
     def _merge(self, target: dict, attrs: dict, what: tuple) -> None:
         for key, value in attrs.items():
             if key not in target:
@@ -219,12 +257,12 @@ class MapBuilder:
 
 
 def _rows(rows: list[Where]) -> str:
+    """Where an item was given, e.g. `` (lines 2, 5)``; at most five places, then how many more."""
     known = [r for r in rows if r is not None]
     if not known:
         return ""
-    if all(isinstance(r, int) for r in known):
-        return f" (lines {', '.join(str(r) for r in known)})"
-    return f" ({', '.join(str(r) for r in known)})"
+    shown = examples([str(r) for r in known[:5]], len(known), limit=5)
+    return f" (lines {shown})" if all(isinstance(r, int) for r in known) else f" ({shown})"
 
 
 def _describe(where: Where) -> str:

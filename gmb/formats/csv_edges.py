@@ -44,6 +44,7 @@ from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder, is_position, parse_polarity
 from gmb.formats.files import check_output, read_input, write_output
 from gmb.maps.causalmap import CausalMap
+from gmb.maps.limits import MAX_ROWS
 from gmb.maps.schema import CONFIDENCES, DEFAULT_LANGUAGES, KINDS, STRENGTHS
 from gmb.maps.store import decode_text
 
@@ -188,6 +189,9 @@ def _read_table(path, warnings: list[str]) -> tuple[list[str], list[tuple[int, d
         for cells in reader:
             records.append((start, [c.strip() for c in cells]))
             start = reader.line_num + 1
+            if len(records) > MAX_ROWS + 1:
+                raise MapFileError(path, f"has more than {MAX_ROWS:,} rows, more than gmb reads from a table; "
+                                   "check that it is the right file, or split it", line=start)
     except csv.Error as exc:
         raise MapFileError(path, f"not valid CSV: {exc}; check the quotes", line=reader.line_num) from None
     records = [(line, cells) for line, cells in records if any(cells)]

@@ -36,7 +36,7 @@ import networkx as nx
 
 from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder, is_position
-from gmb.formats.files import check_output, read_input, write_output
+from gmb.formats.files import check_items, check_output, read_input, write_output
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.schema import FORMAT_VERSION
 from gmb.maps.store import decode_text
@@ -79,7 +79,11 @@ def write_map(cmap: CausalMap, path: str | os.PathLike) -> list[str]:
 
 def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
     """Read a GraphML file (gmb's own, networkx, Gephi or yEd): ``(map, warnings)``."""
-    text = decode_text(path, read_input(path))
+    raw = read_input(path)
+    if re.search(rb"<!ENTITY", raw[:65536], re.I):
+        raise MapFileError(path, "declares XML entities, which gmb does not read; remove the <!ENTITY ...> lines")
+    check_items(path, raw, b"<", "XML elements")
+    text = decode_text(path, raw)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

@@ -32,7 +32,7 @@ from typing import Any, Iterable
 
 from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder, parse_polarity
-from gmb.formats.files import read_input, write_output
+from gmb.formats.files import check_items, read_input, write_output
 from gmb.formats.naming import IdMaker, clean_text, finite_number, slug
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.schema import STRENGTHS
@@ -49,7 +49,9 @@ _CONNECTION_FIELDS = ("id", "from", "to", "direction", "delay", "delayed", "stre
 
 def load_json(path, raw: bytes | None = None) -> Any:
     """The data of a JSON file; :class:`MapFileError` naming the line if it is not valid JSON."""
-    text = decode_text(path, read_input(path) if raw is None else raw)
+    raw = read_input(path) if raw is None else raw
+    check_items(path, raw, b"{[,", "JSON values")
+    text = decode_text(path, raw)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -23,21 +23,24 @@ True
 
 from __future__ import annotations
 
-import contextlib
+import io
 import os
-import tempfile
+import re
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 from gmb.errors import MapFileError
-from gmb.formats.files import check_output
+from gmb.formats.files import check_output, write_output
 from gmb.formats.kumu import build_map, export_records
 from gmb.maps.causalmap import CausalMap
+from gmb.maps.limits import MAX_CELLS, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES, size_refused
 
 __all__ = ["read_map", "write_map"]
 
-_MAX_ROWS = 100_000
+_MAX_COLUMNS = 200
+"""Columns read from a sheet; Kumu's own are a dozen."""
 _ELEMENT_COLUMNS = {"Label": "label", "Type": "type", "Description": "description"}
 _CONNECTION_COLUMNS = {"From": "from", "To": "to", "Type": "connection type", "Direction": "direction",
                        "Delay": "delay", "Strength": "strength", "Description": "description"}
@@ -50,8 +53,12 @@ def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
     path = Path(path)
     if path.is_dir() or not path.exists():
         raise MapFileError(path, "is a directory, not a file" if path.is_dir() else "no such file; check the path")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise MapFileError(path, size_refused(size, MAX_FILE_BYTES))
     if not zipfile.is_zipfile(path):
         raise MapFileError(path, "is not an .xlsx spreadsheet (not a zip archive); save it as Excel .xlsx")
+    _check_sizes(path)
     with open(path, "rb") as handle, warnings.catch_warnings():  # openpyxl: its file, its warnings
         warnings.simplefilter("ignore")  # openpyxl warns about parts of a file it drops
         try:
@@ -78,16 +85,52 @@ def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
     return builder.finish()
 
 
+def _check_sizes(path: Path) -> None:
+    """:class:`MapFileError` if what the file unpacks to is larger than gmb reads (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise MapFileError(path, size_refused(unpacked, MAX_UNPACKED_BYTES, "gmb reads from a spreadsheet",
+                                                      verb="unpacks to"))
+            cells = sum(_count_cells(archive, info) for info in archive.infolist()
+                        if info.filename.startswith("xl/") and info.filename.endswith(".xml"))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, RuntimeError, NotImplementedError):
+        # RuntimeError: a part marked encrypted; NotImplementedError: a compression zipfile cannot unpack
+        raise MapFileError(path, "is a damaged or encrypted zip archive; open it in Excel and save it again") from None
+    if cells > MAX_CELLS:
+        raise MapFileError(path, f"holds {cells:,} cells and texts, more than the {MAX_CELLS:,} gmb reads from a "
+                           "spreadsheet; check that it is the right file, or split it")
+
+
+_CELL = re.compile(rb"<(?:\w+:)?(?:c|si)[\s>/]")
+"""The start of a cell (``<c ...>``) or of a shared text (``<si>``), with or without a namespace prefix."""
+
+
+def _count_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """Cells and shared texts in one part, counted while unpacking it in pieces (openpyxl is far slower)."""
+    count, tail = 0, b""
+    with archive.open(info) as part:
+        while chunk := part.read(1 << 20):
+            block = tail + chunk
+            count += len(_CELL.findall(block))
+            tail = block[-16:]
+            count -= len(_CELL.findall(tail))  # counted again with the next piece
+    return count
+
+
 def _rows(path, sheet, title: str) -> list[dict]:
-    rows = sheet.iter_rows(values_only=True)
+    rows = sheet.iter_rows(values_only=True, max_col=_MAX_COLUMNS)  # no padding to a claimed XFD column
     header = next(rows, None)
     if not header:
         return []
     names = [" ".join(str(h).replace("_", " ").split()).casefold() if h is not None else "" for h in header]
-    records = []
+    records, cells = [], len(header)
     for number, row in enumerate(rows, 2):
-        if number > _MAX_ROWS:
-            raise MapFileError(path, f"sheet {title} has more than {_MAX_ROWS} rows; split the map")
+        cells += len(row) if row else 0
+        if number > MAX_ROWS or cells > MAX_CELLS:
+            raise MapFileError(path, f"sheet {title} has more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells "
+                               "(gmb reads at most these); split the map")
         if row is None or all(cell in (None, "") for cell in row):
             continue
         records.append({name: cell for name, cell in zip(names, row) if name and cell not in (None, "")})
@@ -108,14 +151,10 @@ def write_map(cmap: CausalMap, path: str | os.PathLike) -> list[str]:
         sheet.append(list(columns))
         for record in records:
             sheet.append([_cell(record.get(key)) for key in columns.values()])
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+    book.properties.creator = "gmb"  # how gmb knows the file as its own output (gmb.maps.outpaths)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_output(path, buffer.getvalue())
     return [str(path)]
 
 

@@ -29,7 +29,7 @@ import networkx as nx
 
 from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder
-from gmb.formats.files import check_output, read_input, write_output
+from gmb.formats.files import check_items, check_output, read_input, write_output
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.schema import FORMAT_VERSION
 from gmb.maps.store import decode_text
@@ -58,7 +58,9 @@ def write_map(cmap: CausalMap, path: str | os.PathLike) -> list[str]:
 
 def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
     """Read node-link JSON: ``(map, warnings)``."""
-    text = decode_text(path, read_input(path))
+    raw = read_input(path)
+    check_items(path, raw, b"{[,", "JSON values")
+    text = decode_text(path, raw)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

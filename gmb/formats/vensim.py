@@ -35,10 +35,11 @@ import re
 from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder
 from gmb.formats.expressions import ExpressionError, canonical, parse, scan_references
-from gmb.formats.files import read_input
+from gmb.formats.files import check_items, read_input
 from gmb.formats.naming import clean_text, finite_number
 from gmb.formats.stockflow import StockFlowModel
 from gmb.maps.causalmap import CausalMap
+from gmb.maps.limits import MAX_EQUATIONS
 
 __all__ = ["read_map"]
 
@@ -50,7 +51,10 @@ _LOOKUP_POINT = re.compile(r"\(\s*([-+]?[\d.eE+-]+)\s*,\s*([-+]?[\d.eE+-]+)\s*\)
 
 def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
     """Read a Vensim ``.mdl`` file: ``(map, warnings)``."""
-    text = _decode(path, read_input(path))
+    raw = read_input(path)
+    check_items(path, raw, b"\n", "lines")
+    check_items(path, raw, b"|", "equations", cap=MAX_EQUATIONS)
+    text = _decode(path, raw)
     marker = _SKETCH.search(text)
     equations, sketch = (text[:marker.start()], text[marker.start():]) if marker else (text, "")
     model = StockFlowModel(path)

@@ -32,10 +32,11 @@ import xml.etree.ElementTree as ET
 from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder
 from gmb.formats.expressions import ExpressionError, canonical, parse, scan_references
-from gmb.formats.files import read_input
+from gmb.formats.files import check_items, read_input
 from gmb.formats.naming import clean_text, finite_number
 from gmb.formats.stockflow import StockFlowModel
 from gmb.maps.causalmap import CausalMap
+from gmb.maps.limits import MAX_EQUATIONS
 
 __all__ = ["read_map", "parse_xml"]
 
@@ -46,6 +47,8 @@ def parse_xml(path, raw: bytes) -> ET.Element:
     """The root element of an XML file; :class:`MapFileError` with the line if it is not well-formed."""
     if re.search(rb"<!ENTITY", raw[:65536], re.I):
         raise MapFileError(path, "declares XML entities, which gmb does not read; remove the <!ENTITY ...> lines")
+    check_items(path, raw, b"<", "XML elements")
+    check_items(path, raw, (b"<eqn", b":eqn"), "equations", cap=MAX_EQUATIONS)
     try:
         return ET.fromstring(raw)
     except ET.ParseError as exc:

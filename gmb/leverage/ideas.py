@@ -198,7 +198,8 @@ def idea_candidates(setup: Setup, bank: IdeaBank) -> tuple[list[Candidate], list
 def rank_ideas(cmap: CausalMap, bank: IdeaBank, outcome: str | None = None, samples: int = DEFAULT_SAMPLES,
                seed: int | None = None, horizon: float = DEFAULT_HORIZON, dt: float | None = None,
                structure: bool = False, pairs: bool = True, scheduler=None,
-               workers: int | None = None, progress: Callable[[int], None] | None = None) -> IdeaRanking:
+               workers: int | None = None, progress: Callable[[int], None] | None = None,
+               timeout: float | None = None) -> IdeaRanking:
     """Each idea's effect on ``outcome`` alone and, with ``pairs``, with every other idea (see the
     module notes); the arguments are those of :func:`gmb.leverage.ranking.leverage`."""
     if not bank.ideas:
@@ -207,7 +208,7 @@ def rank_ideas(cmap: CausalMap, bank: IdeaBank, outcome: str | None = None, samp
     singles, ranges = idea_candidates(setup, bank)
     couples = list(itertools.combinations(singles, 2)) if pairs else []
     effects, seed = run_candidates(setup, singles + [a.plus(b) for a, b in couples], samples, seed, ranges,
-                                   scheduler=scheduler, workers=workers, progress=progress)
+                                   scheduler=scheduler, workers=workers, progress=progress, timeout=timeout)
     n = len(singles)
     result = Leverage(setup.outcome, singles, Effects(effects.final[:, :n], effects.auc[:, :n]),
                       press_effects(setup, singles), samples, seed, setup.horizon, setup.dt, 0.0, structure,

@@ -226,14 +226,15 @@ def variable_candidates(setup: Setup, push: float = DEFAULT_PUSH) -> list[Candid
 def run_candidates(setup: Setup, candidates: Sequence[Candidate], samples: int = DEFAULT_SAMPLES,
                    seed: int | None = None, extra: Sequence[tuple[float, float]] = (),
                    scheduler=None, workers: int | None = None,
-                   progress: Callable[[int], None] | None = None) -> tuple[Effects, int]:
+                   progress: Callable[[int], None] | None = None,
+                   timeout: float | None = None) -> tuple[Effects, int]:
     """Each candidate's effect on the outcome in each of ``samples`` draws; returns the effects and the seed.
 
     ``extra`` are further uniform ranges drawn per sample, read by terms with a ``draw`` index.
     ``scheduler`` (a Dask address or ``distributed.Client``) and ``workers`` say where chunks run
     (:func:`gmb.leverage.distributed.run_chunks`; by default a job under :data:`POOL_MIN_WORK` run-steps runs
-    in this process, a larger one on every core). ``progress`` is called with the number of samples
-    each finished chunk held.
+    in this process, a larger one on every core; ``timeout``: the longest wait for a chunk, in seconds).
+    ``progress`` is called with the number of samples each finished chunk held.
     """
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
         raise GmbError(f"the number of samples must be at least 1, not {samples}")
@@ -250,7 +251,8 @@ def run_candidates(setup: Setup, candidates: Sequence[Candidate], samples: int =
         workers = 1  # starting worker processes would take longer than the work
     try:
         done = None if progress is None else (lambda index: progress(len(range(*problem.bounds(index)))))
-        parts = run_chunks(run_chunk, problem, problem.chunks, scheduler=scheduler, workers=workers, on_done=done)
+        parts = run_chunks(run_chunk, problem, problem.chunks, scheduler=scheduler, workers=workers, on_done=done,
+                           timeout=timeout)
     finally:
         _MODELS.pop(problem.key, None)
     return Effects(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])), seed
@@ -259,7 +261,7 @@ def run_candidates(setup: Setup, candidates: Sequence[Candidate], samples: int =
 def leverage(cmap: CausalMap, outcome: str | None = None, samples: int = DEFAULT_SAMPLES, seed: int | None = None,
              horizon: float = DEFAULT_HORIZON, dt: float | None = None, push: float = DEFAULT_PUSH,
              structure: bool = False, scheduler=None, workers: int | None = None,
-             progress: Callable[[int], None] | None = None) -> Leverage:
+             progress: Callable[[int], None] | None = None, timeout: float | None = None) -> Leverage:
     """Push every variable by the same amount and rank them by their effect on ``outcome`` (see the
     module notes); ``horizon`` and ``dt`` in months, ``seed`` None for a fresh one (reported back)."""
     if not (push > 0 and math.isfinite(push)):
@@ -267,7 +269,7 @@ def leverage(cmap: CausalMap, outcome: str | None = None, samples: int = DEFAULT
     setup = prepare(cmap, outcome, horizon, dt, structure)
     candidates = variable_candidates(setup, push)
     effects, seed = run_candidates(setup, candidates, samples, seed, scheduler=scheduler, workers=workers,
-                                   progress=progress)
+                                   progress=progress, timeout=timeout)
     return Leverage(setup.outcome, candidates, effects, press_effects(setup, candidates), samples, seed,
                     setup.horizon, setup.dt, push, structure, setup.warnings, setup.uncertainty.notes())
 

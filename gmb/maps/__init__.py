@@ -1,7 +1,8 @@
 """The map: :class:`CausalMap` and its files — the one in-memory model every other layer reads.
 
 Holds the schema (allowed values, strength classes), the YAML text that keeps a file's formatting,
-the store (load, locked atomic save, edit), validation, bounded cycle search and stable loop ids.
+the store (load, locked atomic save, edit), validation, bounded cycle search, stable loop ids,
+and the limits on what gmb reads (file sizes, YAML anchors and nesting, warning lines).
 May import only :mod:`gmb.errors` and :mod:`gmb.version`; every layer above may import it.
 
 Example

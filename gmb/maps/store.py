@@ -19,10 +19,10 @@ Example
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import fcntl
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -30,14 +30,17 @@ from typing import Any, Iterator
 import yaml
 
 from gmb.errors import MapEditError, MapFileError
+from gmb.maps.atomic import create_exclusive, pid_alive, remove_stale_temps, sync_directory, temp_copy, umask
 from gmb.maps.causalmap import CausalMap, Origin
+from gmb.maps.limits import MAX_FILE_BYTES, size_refused
 from gmb.maps.schema import DEFAULT_LANGUAGES, FORMAT_VERSION
 from gmb.maps.validate import Problem, Report, validate
-from gmb.maps.yamltext import dump_text, parse_text, update_text
+from gmb.maps.yamlfields import repeated_keys
+from gmb.maps.yamltext import YAMLRefused, dump_text, parse_text, update_text
 
-__all__ = ["MapDocument", "read_document", "load_map", "edit_map", "save_map", "new_map",
+__all__ = ["MapDocument", "read_document", "load_map", "edit_map", "save_map", "new_map", "create_map",
            "validate_file", "atomic_write", "locked", "read_bytes", "decode_text", "read_text", "read_yaml",
-           "yaml_syntax_named", "MAP_MISSING"]
+           "yaml_syntax_named", "MAP_MISSING", "create_exclusive", "pid_alive", "remove_stale_temps"]
 
 
 @dataclass
@@ -51,6 +54,8 @@ class MapDocument:
     """The parsed file; shared with a cache, so read it but do not change it."""
     problems: list[Problem]
     origin: Origin
+    bom: bool = False
+    """Whether the file starts with a UTF-8 byte-order mark (an edit keeps it)."""
 
     def to_map(self) -> CausalMap:
         """The map; with structural problems, the map of the well-formed parts (for show/validate)."""
@@ -63,14 +68,20 @@ MAP_MISSING = "check the path, or create a map with 'gmb new'"
 """What to do about a map file that is not there."""
 
 
-def read_bytes(path: str | os.PathLike, missing: str = "check the path") -> bytes:
+def read_bytes(path: str | os.PathLike, missing: str = "check the path", limit: int | None = MAX_FILE_BYTES) -> bytes:
     """The bytes of a text file, or a :class:`MapFileError` saying plainly why not: a directory,
-    missing (``missing`` says what to do), unreadable or binary."""
+    missing (``missing`` says what to do), unreadable, binary, or larger than ``limit`` bytes."""
     path = Path(path)
     if path.is_dir():
         raise MapFileError(path, "is a directory, not a file; give the path of a file")
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if limit is not None and size > limit:
+                raise MapFileError(path, size_refused(size, limit))
+            raw = handle.read() if limit is None else handle.read(limit + 1)
+        if limit is not None and len(raw) > limit:  # not a regular file: its size was not known
+            raise MapFileError(path, size_refused(len(raw), limit))
     except FileNotFoundError:
         raise MapFileError(path, f"no such file; {missing}") from None
     except OSError as exc:
@@ -89,15 +100,16 @@ def decode_text(path: str | os.PathLike, raw: bytes) -> str:
         raise MapFileError(path, "is not UTF-8 text; save it as UTF-8", line=line) from None
 
 
-def read_text(path: str | os.PathLike, missing: str = MAP_MISSING) -> str:
+def read_text(path: str | os.PathLike, missing: str = MAP_MISSING, limit: int | None = MAX_FILE_BYTES) -> str:
     """The text of a UTF-8 file, or a :class:`MapFileError` saying plainly why it cannot be read."""
-    return decode_text(path, read_bytes(path, missing))
+    return decode_text(path, read_bytes(path, missing, limit))
 
 
 def read_document(path: str | os.PathLike) -> MapDocument:
     """Read and parse a map file; the map's structural problems are listed, not raised."""
     path = Path(path)
-    text = read_text(path)
+    raw = read_bytes(path, MAP_MISSING)
+    text = decode_text(path, raw)
     if not text.strip():
         raise MapFileError(path, "is empty; create a map with 'gmb new'")
     with yaml_syntax_named(path):
@@ -110,7 +122,7 @@ def read_document(path: str | os.PathLike) -> MapDocument:
                            f"{FORMAT_VERSION}); upgrade gmb", line=1)
     origin = Origin(str(path))
     problems = _structure(root, data, origin)
-    return MapDocument(path, text, root, data, problems, origin)
+    return MapDocument(path, text, root, data, problems, origin, bom=raw.startswith(codecs.BOM_UTF8))
 
 
 def read_yaml(path: str | os.PathLike, missing: str = "check the path") -> tuple[yaml.Node | None, Any]:
@@ -126,6 +138,8 @@ def yaml_syntax_named(path: str | os.PathLike) -> Iterator[None]:
     """Turns a YAML syntax error raised inside into a one-line :class:`MapFileError` naming the line."""
     try:
         yield
+    except YAMLRefused as exc:
+        raise MapFileError(path, exc.reason, line=exc.line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         what = " ".join(str(getattr(exc, "problem", None) or exc).split())
@@ -173,60 +187,74 @@ def edit_map(path: str | os.PathLike) -> Iterator[CausalMap]:
             raise MapEditError(f"{path}: not saved, the edit would add an error: {added[0].message}{more}")
         text = update_text(document.text, cmap.to_data(), parsed=(document.root, document.data))
         if text != document.text:
-            atomic_write(path, text)
+            atomic_write(path, "\ufeff" * document.bom + text)
 
 
 def save_map(cmap: CausalMap, path: str | os.PathLike) -> None:
     """Write a map to ``path``; an existing map file keeps its comments and formatting."""
     path = Path(path)
     with locked(path):
-        old = None
+        old, bom = None, False
         if path.is_file():
             with contextlib.suppress(MapFileError):
-                old = read_text(path)
+                raw = read_bytes(path)
+                old, bom = decode_text(path, raw), raw.startswith(codecs.BOM_UTF8)
         data = cmap.to_data()
         text = update_text(old, data, parsed=_parsed.get(old)) if old and old.strip() else dump_text(data)
-        atomic_write(path, text)
+        atomic_write(path, "\ufeff" * bom + text)
 
 
 def new_map(path: str | os.PathLike, title: str, languages=DEFAULT_LANGUAGES, force: bool = False) -> CausalMap:
     """Create an empty map file; refuses to overwrite an existing file unless ``force``."""
     path = Path(path)
-    if path.exists() and not force:
-        raise MapEditError(f"{path}: exists already; choose another name, or use --force to replace it")
     cmap = CausalMap.new(title, languages)
     header = ("# A gmb causal loop diagram. Edit with 'gmb var ...' and 'gmb link ...', or by hand;\n"
               "# check with 'gmb validate'.\n")
-    with locked(path):
-        atomic_write(path, header + dump_text(cmap.to_data()))
+    _create_file(path, header + dump_text(cmap.to_data()), force)
     return cmap
 
 
-def atomic_write(path: str | os.PathLike, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step: a crash leaves the old file or the new, never half.
+def create_map(cmap: CausalMap, path: str | os.PathLike, force: bool = False) -> None:
+    """Write ``cmap`` to the new map file ``path`` (``gmb import``, ``gmb merge``).
 
-    A symbolic link stays a link: the file it points to is replaced.
+    The file is created exclusively (:func:`create_exclusive`): a file that exists, or appears
+    while the map is being made, is never replaced. With ``force`` an existing file is replaced in
+    one step (keeping the comments of a map file there, as :func:`save_map`), and a symbolic link
+    at ``path`` is replaced by the file, not written through.
     """
-    path = Path(os.path.realpath(path))
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    path = Path(path)
+    if force and not path.is_symlink():
+        save_map(cmap, path)
+    else:
+        _create_file(path, dump_text(cmap.to_data()), force)
+
+
+def _create_file(path: Path, text: str, force: bool) -> None:
+    with locked(path):
+        if force:
+            atomic_write(path, text, follow=False)
+        else:
+            create_exclusive(path, text)
+
+
+def atomic_write(path: str | os.PathLike, text: str | bytes, follow: bool = True) -> None:
+    """Replace ``path`` with ``text`` (UTF-8) or bytes in one step: a crash leaves the old file or the new.
+
+    A symbolic link stays a link: the file it points to is replaced (a map edited through a link).
+    With ``follow=False`` a link at ``path`` is itself replaced by the file, never written through
+    (how outputs are written). The temporary file is ``.NAME.PID-XXXX.tmp`` beside it; those of
+    earlier writes of ``path`` whose process is dead (killed mid-save) are removed first.
+    """
+    path = Path(os.path.realpath(path) if follow else os.path.abspath(path))
+    keep = path.exists() and not path.is_symlink()
+    tmp = temp_copy(path, text, path.stat().st_mode & 0o777 if keep else 0o666 & ~umask())
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent or ".", os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    sync_directory(path.parent)
 
 
 @contextlib.contextmanager
@@ -255,12 +283,6 @@ def _parse(text: str) -> tuple:
         _parsed.clear()
         _parsed[text] = parsed
     return parsed
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _well_formed(data: dict) -> dict:
@@ -311,6 +333,10 @@ def _structure(root: yaml.MappingNode, data: dict, origin: Origin) -> list[Probl
                 error("duplicate-id", f"duplicate id {ik.value!r} in {section} (also line {seen[ik.value]}); "
                       "rename or merge one of them", ik, variable=ik.value if section == "variables" else None)
             seen[ik.value] = line
+            for knode, first in repeated_keys(iv):
+                error("duplicate-key", f"{section[:-1] if section != 'layout' else 'layout'} {ik.value!r}: key "
+                      f"{knode.value!r} appears twice (also line {first}); keep one", knode,
+                      variable=ik.value if section == "variables" else None)
             if section == "variables":
                 origin.variable_lines[ik.value] = line
                 if not isinstance(iv, yaml.MappingNode):
@@ -322,6 +348,9 @@ def _structure(root: yaml.MappingNode, data: dict, origin: Origin) -> list[Probl
             error("invalid-section", "'links' must be a list of {from: ..., to: ..., polarity: ...}", vnode)
         else:
             for item, value in zip(vnode.value, data["links"]):
+                for knode, first in repeated_keys(item):
+                    error("duplicate-key", f"link at line {item.start_mark.line + 1}: key {knode.value!r} appears "
+                          f"twice (also line {first}); keep one", knode)
                 if not isinstance(value, dict) or "from" not in value or "to" not in value:
                     error("invalid-link", "each link must be a mapping with 'from' and 'to'", item)
                     continue
@@ -338,3 +367,4 @@ def _structure(root: yaml.MappingNode, data: dict, origin: Origin) -> list[Probl
         if value is not None and not isinstance(value, (list, str)):
             error("invalid-section", f"'{key}' must be a list such as [da, en]", nodes[key][1])
     return problems
+

@@ -191,7 +191,8 @@ def near_duplicate_labels(cmap: CausalMap) -> list[tuple[str, str, str, str]]:
         for text in dict.fromkeys(cmap.names(var)[1:] or [var]):
             norm = _normalise(text)
             digits = "".join(ch for ch in norm if ch.isdigit())
-            keys = {norm} | ({norm[:i] + norm[i + 1:] for i in range(len(norm))} if len(norm) >= 8 else set())
+            near = 8 <= len(norm) <= 200   # one letter off: not looked for in labels of a paragraph's length
+            keys = {norm} | ({norm[:i] + norm[i + 1:] for i in range(len(norm))} if near else set())
             for key in keys:
                 buckets.setdefault((key, digits), []).append((var, text))
     pairs: dict[tuple[str, str], tuple[str, str]] = {}

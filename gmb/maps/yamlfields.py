@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import NoReturn
+from typing import Iterator, NoReturn
 
 import yaml
 
 from gmb.errors import MapFileError
 
-__all__ = ["FieldReader"]
+__all__ = ["FieldReader", "repeated_keys"]
 
 
 class FieldReader:
@@ -59,3 +59,24 @@ class FieldReader:
                 self.fail(knode, f"unknown key {knode.value!r} in {what} (known: {', '.join(known)})")
             fields[knode.value] = (vnode, value)
         return fields
+
+
+def repeated_keys(node: yaml.Node) -> Iterator[tuple[yaml.Node, int]]:
+    """``(key node, line of its first use)`` for each key repeated in a mapping within ``node``."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            keys = [(k.tag, k.value) for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+            if len(set(keys)) != len(keys):
+                first: dict[tuple, int] = {}
+                for knode, _ in node.value:
+                    if isinstance(knode, yaml.ScalarNode):
+                        key = (knode.tag, knode.value)
+                        if key in first:
+                            yield knode, first[key]
+                        else:
+                            first[key] = knode.start_mark.line + 1
+            stack.extend(v for _, v in node.value)

@@ -4,8 +4,13 @@ An edit rewrites only the entries whose data changed: comments, key order, quoti
 everything else stay byte for byte. It works on the text with the positions the (C-accelerated)
 PyYAML composer reports, which is far faster than a round-trip parser. Where the text of an entry
 has a shape the splicer does not handle (e.g. a list item whose ``- `` stands alone on its line),
-that entry is written afresh in the house style; a document with aliases (``*name``) is written
-afresh as a whole, since an alias shares its anchor's text.
+that entry is written afresh in the house style. New lines take the line ending the text uses
+(``\r\n`` or ``\n``).
+
+Anchors and aliases (``&name``, ``*name``) are refused, as is nesting deeper than
+:data:`~gmb.maps.limits.MAX_DEPTH`: a few hundred bytes of aliases can expand to gigabytes, and
+nothing in a gmb file needs them (:class:`~gmb.maps.limits.YAMLRefused`, before any data is built);
+so are files of more than :data:`~gmb.maps.limits.MAX_NODES` values.
 
 Example
 -------
@@ -26,7 +31,9 @@ from typing import Any
 
 import yaml
 
-__all__ = ["dump_text", "update_text", "parse_text", "Loader"]
+from gmb.maps.limits import TOO_DEEP, YAMLRefused, check_nesting, scan_yaml
+
+__all__ = ["dump_text", "update_text", "parse_text", "Loader", "YAMLRefused"]
 
 
 
@@ -56,12 +63,23 @@ _SEQUENCE_ITEM = re.compile(r"\s*-\s+$")
 
 
 def parse_text(text: str) -> tuple[yaml.Node | None, Any]:
-    """Compose and construct a YAML document: ``(root node with positions, plain data)``."""
+    """Compose and construct a YAML document: ``(root node with positions, plain data)``.
+
+    Raises :class:`YAMLRefused` for anchors, aliases, deep nesting or too many values, before
+    building any data.
+    """
     loader = Loader(text)
     try:
-        node = loader.get_single_node()
+        try:
+            scan_yaml(text)
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:  # libyaml stops at 1,000 levels
+            if "nesting depth" in str(exc.problem):
+                raise YAMLRefused(TOO_DEEP, exc.problem_mark.line + 1) from None
+            raise
         if node is None:
             return None, None
+        check_nesting(node)
         try:
             return node, _construct(node, loader)
         except TypeError:  # an unhashable key: let PyYAML say where
@@ -89,20 +107,21 @@ def dump_text(data: dict) -> str:
 def update_text(text: str, new: dict, parsed: tuple[yaml.Node, Any] | None = None) -> str:
     """``text`` edited so that it reads as ``new``, changing only the entries that differ.
 
-    ``parsed`` is ``parse_text(text)`` when the caller has it already.
+    ``parsed`` is ``parse_text(text)`` when the caller has it already. New lines end as the
+    text's first line does (``\r\n`` or ``\n``).
     """
+    newline = "\r\n" if text.find("\n") > 0 and text[text.find("\n") - 1] == "\r" else "\n"
     try:
         root, old = parsed or parse_text(text)
     except yaml.YAMLError:
-        return dump_text(new)
-    if not isinstance(root, yaml.MappingNode) or root.flow_style or not isinstance(old, dict):
-        return dump_text(new)
-    if "*" in text and _has_alias(root):  # an alias shares its anchor's text: no safe local edit
-        return dump_text(new)
+        root = old = None
+    if (not isinstance(root, yaml.MappingNode) or root.flow_style or not isinstance(old, dict)
+            or ("*" in text and _has_alias(root))):  # an alias shares its anchor's text: no safe local edit
+        return dump_text(new).replace("\n", newline)
     splicer = _Splicer(text)
     if not splicer.mapping(root, old, new, ()):
-        return dump_text(new)
-    return splicer.result()
+        return dump_text(new).replace("\n", newline)
+    return splicer.result(newline)
 
 
 # -- house style ----------------------------------------------------------------------------
@@ -161,12 +180,13 @@ class _Splicer:
         self.text = text
         self.edits: list[tuple[int, int, str]] = []
 
-    def result(self) -> str:
+    def result(self, newline: str = "\n") -> str:
+        """The text with the edits made; the lines they add end with ``newline``."""
         out = self.text
         order = sorted(range(len(self.edits)), reverse=True,
                        key=lambda i: (self.edits[i][0], self.edits[i][1] > self.edits[i][0], i))
         for start, end, new in (self.edits[i] for i in order):
-            out = out[:start] + new + out[end:]
+            out = out[:start] + new.replace("\n", newline) + out[end:]
         return out
 
     # positions

@@ -121,7 +121,7 @@ def _cell(value) -> str:
 
 
 def _json(report: dict) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps({"generator": "gmb"} | report, ensure_ascii=False, indent=2) + "\n"
 
 
 def _effects_png(report: dict, path: Path, lang: str | None) -> None:

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from gmb.errors import GmbError, MapFileError
 from gmb.maps.causalmap import CausalMap
+from gmb.maps.limits import MAX_RESULTS_BYTES
 from gmb.maps.store import read_text, read_yaml
 
 __all__ = ["RESULTS_FILE", "read_results", "scenario_names", "outcome_charts"]
@@ -52,17 +53,25 @@ def read_results(folder: str | os.PathLike) -> dict[str, dict[str, list[tuple[fl
         raise MapFileError(folder, "is not a directory; give the directory 'gmb simulate' wrote its results to")
     if not path.is_file():
         raise MapFileError(path, "no such file; run 'gmb simulate MAP --scenarios FILE -o DIR' first and give that DIR")
-    reader = csv.DictReader(io.StringIO(read_text(path)))
+    reader = csv.DictReader(io.StringIO(read_text(path, limit=MAX_RESULTS_BYTES)))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise MapFileError(path, f"missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}", line=1)
     table: dict[str, dict[str, list[tuple[float, float]]]] = {}
-    for line, row in enumerate(reader, start=2):
+    rows = enumerate(reader, start=2)
+    while True:
+        try:
+            line, row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field longer than the csv module reads
+            message = f"is not a results table gmb wrote ({exc}); run 'gmb simulate' again"
+            raise MapFileError(path, message) from None
         try:
             time, value = float(row["time"]), float(row["value"])
         except (TypeError, ValueError):
-            raise MapFileError(path, f"time and value must be numbers, got {row['time']!r} and {row['value']!r}",
-                               line=line) from None
+            raise MapFileError(path, f"time and value must be numbers, got {str(row['time'])[:40]!r} and "
+                               f"{str(row['value'])[:40]!r}", line=line) from None
         if math.isfinite(time) and math.isfinite(value):
             table.setdefault(row["variable"], {}).setdefault(row["scenario"], []).append((time, value))
     for scenarios in table.values():

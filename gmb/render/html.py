@@ -44,7 +44,7 @@ from pathlib import Path
 from gmb.analysis.signed import link_sign
 from gmb.errors import GmbError
 from gmb.maps.causalmap import CausalMap
-from gmb.maps.store import atomic_write
+from gmb.maps.outpaths import write_output
 from gmb.render.layout import PORTRAIT, layout_positions, saved_positions
 from gmb.render.stories import chain_text, is_delayed, loop_story
 from gmb.render.style import NO_THEME_COLOR, POLARITY_COLORS, POLARITY_MARKS, arrow_width, darker, theme_colors
@@ -89,7 +89,7 @@ def write_html(cmap: CausalMap, path: str | os.PathLike, **options) -> list[str]
         raise GmbError(f"{path}: cannot write there; give a file name in an existing directory")
     page = render_html(cmap, **options)
     try:
-        atomic_write(path, page)
+        write_output(path, page)
     except OSError as exc:
         raise GmbError(f"{path}: cannot write there ({exc.strerror or exc}); give a file name in a directory "
                        "you can write to") from None

@@ -66,7 +66,7 @@ def plot_effects(rows: list[dict], path: str | os.PathLike, outcome: str, horizo
     axes.set_title(f"{words['title'].format(outcome=outcome)}\n{words['samples'].format(samples=samples)}",
                    fontsize="medium")
     axes.grid(True, axis="x", alpha=0.3)
-    quiet_savefig(figure, path, format="png", metadata={"Software": None})
+    quiet_savefig(figure, path, format="png", metadata={"Software": "gmb"})
 
 
 def plot_feasibility(rows: list[dict], path: str | os.PathLike, outcome: str, horizon: float, samples: int,
@@ -104,7 +104,7 @@ def plot_feasibility(rows: list[dict], path: str | os.PathLike, outcome: str, ho
         key.text(0, row["rank"], f"{row['rank']:>2}  {_short(row['label'] or row['id'], 44)}", fontsize="small",
                  va="center", color="#b36b00" if row["pareto"] else "black",
                  fontweight="bold" if row["pareto"] else "normal")
-    quiet_savefig(figure, path, format="png", metadata={"Software": None})
+    quiet_savefig(figure, path, format="png", metadata={"Software": "gmb"})
 
 
 def _short(text: str, limit: int = 48) -> str:

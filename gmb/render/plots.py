@@ -70,7 +70,7 @@ def plot_outcome(results, cmap: CausalMap, var: str, path: str | os.PathLike, la
     axes.set_ylabel(ylabel)
     axes.grid(True, alpha=0.3)
     axes.legend(fontsize="small", loc="best")
-    quiet_savefig(figure, path, format="png", metadata={"Software": None})
+    quiet_savefig(figure, path, format="png", metadata={"Software": "gmb"})
 
 
 def _unit(time_unit: str) -> str:

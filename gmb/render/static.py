@@ -27,13 +27,13 @@ from __future__ import annotations
 import io
 import math
 import os
-import tempfile
 import textwrap
 from pathlib import Path
 
 from gmb.analysis.signed import link_sign
 from gmb.errors import GmbError
 from gmb.maps.causalmap import CausalMap
+from gmb.maps.outpaths import write_output
 from gmb.render.fonts import quiet_savefig
 from gmb.render.layout import layout_positions
 from gmb.render.stories import is_delayed
@@ -189,19 +189,10 @@ def save_figure(figure, path: str | os.PathLike, format: str) -> None:
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step (a crash leaves the old file or the new one)."""
+    """Replace ``path`` with ``data`` in one step (a crash leaves the old file or the new one), under
+    the output rules of :mod:`gmb.maps.outpaths`."""
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(tmp, 0o666 & ~mask)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_output(path, data)
     except OSError as exc:
         raise GmbError(f"{path}: cannot write there ({exc.strerror or exc}); give a file name in a directory "
                        "you can write to") from None

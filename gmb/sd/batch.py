@@ -267,9 +267,20 @@ class BatchModel:
             raise GmbError(f"settings must be numbers or 1-D arrays of one length, not lengths {sorted(lengths)}")
         return (lengths.pop() if lengths else 1), values
 
+    def rates(self, states: np.ndarray, settings: Mapping[str, float | np.ndarray] | None = None,
+              adjust_times: Mapping[str, float | np.ndarray] | None = None) -> np.ndarray:
+        """The change per month of the state rows (the first :attr:`n_states` of :attr:`rows`) at time 0
+        from ``states`` (n_states × K, one column per run): one Euler step of a month, less the start."""
+        _, inputs = self._inputs(settings or {}, adjust_times or {})
+        z = np.array(states, dtype=float)
+        with np.errstate(all="ignore"):
+            self._simulate(inputs, slice(0, z.shape[1]), 1, 1.0, {}, np.empty(0, np.intp), np.empty(0), start=z)
+        return z - states
+
     def _simulate(self, inputs: dict, block: slice, steps: int, dt: float, saved: dict[int, int],
-                  out_rows: np.ndarray, out: np.ndarray) -> None:
-        """Step the runs of ``block`` from 0 to ``steps``, keeping ``out_rows`` at the ``saved`` steps."""
+                  out_rows: np.ndarray, out: np.ndarray, start: np.ndarray | None = None) -> None:
+        """Step the runs of ``block`` from 0 to ``steps``, keeping ``out_rows`` at the ``saved`` steps
+        (from the states ``start`` if given, which then receives the last states)."""
         runs = block.stop - block.start
 
         def column(operands, keys=None) -> np.ndarray:
@@ -312,7 +323,9 @@ class BatchModel:
         stage_rate = DELAY_ORDER * dt / self._stage_times
         z[:n_index] = _column([i.initial for i in index])
         z[n_index:first] = _column([self._elements[v.name].equation.value for v, _ in self._stocks])
-        z[first:self.n_states] = self._stage_initials
+        z[first:self.n_states] = self._stage_initials if start is None else start[first:]
+        if start is not None:
+            z[:first] = start[:first]
         for var in self._fixed:
             z[self.rows[var.name]] = frame.parameters.get(var.name, var.initial)
         change = np.empty((self.n_states, runs))
@@ -345,6 +358,8 @@ class BatchModel:
             np.subtract(z[first:first + 2 * m], z[first + m:self.n_states], out=change[first + m:])
             change[first:] *= stage_rate
             z[:self.n_states] += change
+        if start is not None:
+            start[:] = z[:self.n_states]
 
     def _add_links(self, causes, weights: np.ndarray, sums: np.ndarray) -> None:
         """Each state's sum of weight · cause over its links, into ``sums``, slot by slot (``causes``

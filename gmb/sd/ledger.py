@@ -80,7 +80,9 @@ def assumptions_markdown(spec: ModelSpec, source: str | None = None) -> str:
             f"- dt = {format_number(spec.default_dt())} {spec.time_unit}s: the largest power-of-two fraction of a "
             f"{spec.time_unit} at most a quarter of the smallest time constant (adjust time, or delay / 3), "
             "unless a scenario file or --dt gives one",
-            f"- eigenvalue check of diag(1/τ)(W − I) with the delay stages: {verdict}", ""]
+            "- eigenvalue check of the whole model linearised at its start state, below the bounds: every index "
+            "variable with its adjust time, every stock with its flows, `equation:` variables through the chain "
+            f"rule, the three stages of each delay; actions and constants held at their values: {verdict}", ""]
     return "\n".join(out)
 
 

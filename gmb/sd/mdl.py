@@ -46,7 +46,7 @@ def to_mdl(spec: ModelSpec, final_time: float = 120.0, dt: float | None = None,
             equation = f"INTEG({net}, {equation})"
         out.append(_entry(element.name, equation, element.units, element.doc))
     out += ["********************************************************\n\t.Control\n"
-            "********************************************************~\n\t\tSimulation Control Parameters\n\t|\n",
+            "********************************************************~\n\t\tSimulation Control Parameters, written by gmb\n\t|\n",
             _entry("INITIAL TIME", "0", unit, "The initial time for the simulation."),
             _entry("FINAL TIME", format_number(final_time), unit, "The final time for the simulation."),
             _entry("TIME STEP", format_number(dt), unit, "The time step for the simulation."),

@@ -38,10 +38,11 @@ from typing import Any, Sequence
 
 import yaml
 
-from gmb.errors import MapEditError, MapFileError
+from gmb.errors import MapFileError, OutputPathError
 from gmb.maps.causalmap import CausalMap
+from gmb.maps.outpaths import record, refuse_inputs
 from gmb.maps.schema import FORMAT_VERSION
-from gmb.maps.store import atomic_write, load_map, save_map
+from gmb.maps.store import atomic_write, create_exclusive, create_map, load_map
 from gmb.workshops.synonyms import SynonymEntry, load_synonyms, name_key
 
 __all__ = ["merge_maps", "merge_files", "MergeReport", "Conflict", "NearDuplicate", "SIMILARITY_THRESHOLD"]
@@ -197,11 +198,14 @@ def merge_files(paths: Sequence[str | os.PathLike], output: str | os.PathLike,
     merged file is the same whatever folder the command is run from.
     """
     output = Path(output)
+    refuse_inputs(output, [*paths, synonyms, report])
+    if report is not None:
+        refuse_inputs(report, [*paths, synonyms, output])
     for target in (output, report):
         if target is not None and Path(target).is_dir():
             raise MapFileError(target, "is a directory; give the name of a file to write")
         if target is not None and Path(target).exists() and not force:
-            raise MapEditError(f"{target}: exists already; choose another name, or use --force to replace it")
+            raise OutputPathError(target, "exists already; choose another name", replaceable=True)
         if target is not None and not Path(target).resolve().parent.is_dir():
             raise MapFileError(target, "its directory does not exist; create it first")
     folder = output.resolve().parent
@@ -213,9 +217,13 @@ def merge_files(paths: Sequence[str | os.PathLike], output: str | os.PathLike,
         merge_report.synonyms = Path(os.path.relpath(Path(synonyms).resolve(), folder)).as_posix()
     merged.meta["description"] = (f"Merged with 'gmb merge' from {', '.join(names)}"
                                   + (f", synonyms {merge_report.synonyms}" if synonyms is not None else "") + ".")
-    save_map(merged, output)
+    create_map(merged, output, force=force)
     if report is not None:
-        atomic_write(report, merge_report.to_markdown())
+        if force:
+            atomic_write(report, merge_report.to_markdown(), follow=False)
+        else:
+            create_exclusive(report, merge_report.to_markdown())
+        record(report)
     return merged, merge_report
 
 
