@@ -254,7 +254,7 @@ def test_results_add_one_chart_line_per_scenario(visit, tmp_path):
     scenarios.write_text("time_unit: month\nscenarios:\n  <b>rules</b>: {label: {da: Skærmregler, en: "
                          "'<img src=x onerror=alert(1)>'}}\n", encoding="utf-8")
     page = visit(cmap, results=results, scenarios=scenarios, language="da")
-    assert page.js(keys) == [["Skærmregler", "1.2"], ["Som nu (ingen nye tiltag)", "1"]]
+    assert page.js(keys) == [["Skærmregler", "1,2"], ["Som nu (ingen nye tiltag)", "1"]]   # a decimal comma
     assert page.page.inner_text("#chart-list figcaption") == "Ved slutningen (efter 12 måneder), højeste først:"
     page.page.click("#languages button[data-lang='en']")
     assert page.js(keys) == [["<img src=x onerror=alert(1)>", "1.2"], ["As now (no new actions)", "1"]]

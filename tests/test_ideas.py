@@ -123,8 +123,11 @@ def test_ideas_rank_by_impact_with_feasibility_and_the_front(tmp_path):
     assert rows["club"]["p_positive"] == rows["cafe"]["p_positive"] == rows["bedtime"]["p_positive"] == 1.0
     assert rows["club"]["pareto"] and rows["bedtime"]["pareto"] and not rows["cafe"]["pareto"]
     assert [rows[i]["press_rank"] for i in ("club", "cafe", "bedtime")] == [1, 2, 3]
-    # every pair adds up: the model is linear below its bounds
-    assert {pair["verdict"] for pair in ranking.synergy()} == {"additive"}
+    # every pair adds up: the model is linear below its bounds; club + café reach friends' bound in a few
+    # samples since the class numbers are drawn up to ×1.5 (issue 13 item 5), so that pair is only mostly additive
+    verdicts = {(pair["a"], pair["b"]): pair for pair in ranking.synergy()}
+    assert {pair["verdict"] for key, pair in verdicts.items() if key != ("club", "cafe")} == {"additive"}
+    assert verdicts["club", "cafe"]["p05"] == verdicts["club", "cafe"]["p95"] == 0.0
     assert len(ranking.synergy()) == 3
 
 

@@ -82,7 +82,7 @@ def test_simulate_writes_tidy_csv_plots_and_prints_the_change_at_the_horizon(tmp
     assert mood["baseline"] == 1.0
     assert mood["walking"] == pytest.approx(1.075, abs=1e-6) and mood["sleep"] == pytest.approx(1.075, abs=1e-6)
     assert "Mood at 10 years (baseline 1; dt 0.0417 years)" in result.output
-    assert "Walking" in result.output and "+0.0750" in result.output and "+7.50%" in result.output
+    assert "Walking" in result.output and "+0.075" in result.output and "+7.5%" in result.output   # 2 figures
     assert "simulating 3 runs" in result.stderr
     assert (out / "mood.png").read_bytes()[:4] == b"\x89PNG"
 
@@ -114,8 +114,8 @@ def test_runaway_loop_is_warned_about_before_simulating(tmp_path):
     assert result.exit_code == 0, result.output
     warning = "warning: the model is unstable: a reinforcing loop runs away (growth 0.1 per month"
     assert warning in result.stderr
-    assert result.output.index(warning) < result.output.index("A at 120 months")
-    assert "3.0000" in result.stdout                                            # held at the bound, not inf
+    assert result.output.index(warning) < result.output.index("A efter 120 måneder")
+    assert " 3,00 " in result.stdout                                            # held at the bound, not inf
 
 
 BAD_CASES = {
@@ -177,10 +177,11 @@ def test_table_in_danish_time_units_lines_up_under_its_header(tmp_path):
                                      encoding="utf-8")
     result = invoke("simulate", path, "--scenarios", tmp_path / "s.yaml")
     assert result.exit_code == 0, result.output
-    title, header, row = result.stdout.splitlines()
-    assert title == "Humør at 10 år (baseline 1; dt 0.0417 år)"
-    assert header == "  scenario       value     change   change %"
-    assert row == "  ud            1.0750    +0.0750     +7.50%"
+    title, caveat, header, row = result.stdout.splitlines()
+    assert title == "Humør efter 10 år (udgangspunkt 1; dt 0,0417 år)"
+    assert caveat == "Sammenligning mellem scenarier i et tegnet kort — ikke en prognose"
+    assert header == "  scenarie       værdi    ændring  ændring %"
+    assert row == "  ud             1,075     +0,075     +7,5 %"
 
 
 def test_no_outcome_bad_dt_and_coarse_dt_are_reported(tmp_path):
@@ -208,7 +209,7 @@ def test_the_readme_command_runs_as_a_real_process(tmp_path):
                "--scenarios", "workshops/havndal/scenarios.yaml", "-o", str(tmp_path / "havndal")]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    assert "Børns mentale sundhed at 120 months" in done.stdout
+    assert "Børns mentale sundhed efter 120 måneder" in done.stdout
     assert "Fællesspisning" in done.stdout and "%" in done.stdout
     files = sorted(p.name for p in (tmp_path / "havndal").iterdir())
     assert files == ["ASSUMPTIONS.md", "children_mental_health.png", "results.csv", "summary.csv"]

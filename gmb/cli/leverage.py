@@ -17,8 +17,9 @@ Example
 ...     _ = cmap.add_link("sport", "mood", "+")
 >>> result = CliRunner().invoke(main, ["leverage", str(folder / "map.yaml"), "--outcome", "mood",
 ...                                    "--samples", "20", "--seed", "1", "--horizon", "1y", "--workers", "1"])
->>> result.exit_code, result.output.splitlines()[2].split()[:3]
-(0, ['1', 'Sport', '+0.04829'])
+>>> lines = result.output.splitlines()
+>>> result.exit_code, lines[1], lines[6].split()[:3], lines[6].split()[3].startswith("+0,0")
+(0, 'Sammenligning mellem scenarier i et tegnet kort — ikke en prognose', ['1', 'Sport', 'øg'], True)
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from gmb.errors import GmbError
 from gmb.leverage.distributed import DEFAULT_TIMEOUT, SCHEDULER_TIMEOUT, ChunkTimeout
 from gmb.leverage.ranking import DEFAULT_PUSH, DEFAULT_SAMPLES, MEASURES
 from gmb.maps.store import load_map
+from gmb.render.numbers import share, significant
+from gmb.render.wording import direction_word, words
 from gmb.sd.scenarios import TIME_UNITS
 
 _UNITS = TIME_UNITS | {"": 1.0, "m": 1.0, "mo": 1.0, "y": 12.0, "yr": 12.0, "å": 12.0}
@@ -67,9 +70,9 @@ def _run_options(function):
                      help="How long to simulate: months (120), or 10y / '10 years' / '10 år'."),
         click.option("--dt", type=float, metavar="MONTHS",
                      help="Euler step in months (default: a quarter of the smallest time constant, at most 1)."),
-        click.option("--structure", is_flag=True,
-                     help="Also draw the disputed structure: links of low confidence present or absent, "
-                          "links of polarity ? either way."),
+        click.option("--structure/--no-structure", default=True, show_default=True,
+                     help="Draw the disputed structure too: links of low confidence present or absent, "
+                          "links of polarity ? either way (--no-structure: ? links left out, the rest present)."),
         click.option("--measure", type=click.Choice(MEASURES), default="final", show_default=True,
                      help="Rank by the change at the horizon (final) or the area under the curve (auc)."),
         click.option("--scheduler", metavar="tcp://HOST:PORT",
@@ -107,9 +110,12 @@ def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, m
     \b
     Every variable (or every idea of --ideas) gets the same push from time 0; over N samples of the
     map's uncertain link strengths and adjust times (each strength class drawn within its range,
-    τ within ×/÷ 1.5) each is compared with that sample's baseline. Reported per candidate: the
-    median change of the outcome, its 5–95 % interval, P(>0), P(top 3), and the rank of the
-    analytic press response for the map's own strengths beside it.
+    τ within ×/÷ 1.5) each is compared with that sample's baseline. Actions (what a working group
+    can do) are ranked first, then the map's states, each by the size of the effect, with the way
+    to push (increase / decrease; a higher outcome counts as better). Reported per candidate: the
+    median change of the outcome when pushed that way, its 5–95 % interval, P(right direction),
+    P(top 3) and the rank of the analytic press response for the map's own strengths. The CSV and
+    JSON files keep the signed effects in full precision.
     Example: gmb leverage models/havndal.yaml --samples 1000 --seed 1 -o out/leverage
     """
     from gmb.leverage.ranking import leverage
@@ -139,7 +145,8 @@ def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, m
     if as_json:
         echo_json(report | {"files": [str(p) for p in written]})
         return
-    _print_ranking(report)
+    if not result.flags:  # otherwise the warnings said why there is no ranking to show
+        _print_ranking(report)
     for path in written:
         click.echo(f"wrote {path}")
 
@@ -181,6 +188,8 @@ def ideas_rank_command(map_path, ideas_path, outcome, samples, seed, horizon, dt
     report = ideas_report(ranking, cmap, lang, measure)
     if as_json:
         echo_json(report | {"files": [str(p) for p in written]})
+        return
+    if ranking.leverage.flags:
         return
     _print_ranking(report, ideas=True)
     _print_pairs(report, {row["id"]: row["label"] for row in report["candidates"]})
@@ -265,37 +274,72 @@ def _progress(samples: int):
         yield bar.update
 
 
+_WORDS = {
+    "da": {"head": "Effekt på {outcome} efter {years} år: {measure} mod udgangspunktet, over {samples} udgaver af "
+                   "kortet (seed {seed})",
+           "final": "ændringen ved slutningen", "auc": "arealet under kurven (ændring × måneder)",
+           "how": "Hver skubbes i den viste retning; højere udfald regnes for bedre, så positive tal hjælper.",
+           "action": "Tiltag — hvad en arbejdsgruppe kan gøre", "state": "Tilstande — betyder noget, hvis noget "
+                                                                        "kan flytte dem",
+           "idea": "Idéer",
+           "columns": ["nr", "", "retning", "effekt", "5–95 %", "P(rigtig retning)", "P(top 3)", "press-rang",
+                       "gennemførlig"],
+           "front": "* på fronten: ingen anden idé er både stærkere og lettere at gennemføre"},
+    "en": {"head": "Effect on {outcome} after {years} years: {measure} against the baseline, over {samples} "
+                   "versions of the map (seed {seed})",
+           "final": "change at the horizon", "auc": "area under the curve (change × months)",
+           "how": "Each is pushed the way shown; a higher outcome counts as better, so positive numbers help.",
+           "action": "Actions — what a working group can do", "state": "States — they matter if something "
+                                                                       "could move them",
+           "idea": "Ideas",
+           "columns": ["rank", "", "direction", "effect", "5–95 %", "P(right direction)", "P(top 3)", "press rank",
+                       "feasible"],
+           "front": "* on the front: no other idea is both stronger and easier to carry out"},
+}
+"""The printed ranking's words (other languages get English)."""
+
+
 def _print_ranking(report: dict, ideas: bool = False) -> None:
-    measure = "change at the horizon" if report["measure"] == "final" else "area under the curve (change × months)"
-    click.echo(f"Effect on {report['outcome_label']} after {report['horizon_months'] / 12:g} years: {measure} "
-               f"against the baseline, over {report['samples']} samples (seed {report['seed']})")
+    """The ranking for people: actions, then states, each by size with the way to push, two significant
+    figures, numbers and words in the report's language, the caveat under the heading."""
+    lang = report.get("language")
+    said = words(_WORDS, lang)
+    click.echo(said["head"].format(outcome=report["outcome_label"], years=f"{report['horizon_months'] / 12:g}",
+                                   measure=said[report["measure"]], samples=report["samples"], seed=report["seed"]))
+    click.echo(report["caveat"])
+    click.echo(said["how"])
     rows = report["candidates"]
-    number = _number_format([value for row in rows for value in (row["p05"], row["p95"])])
     width = min(44, max(len(str(row["label"])) for row in rows))
     table = []
     for row in rows:
         label = str(row["label"])
         label = label if len(label) <= width else label[:width - 1] + "…"
-        table.append([str(row["rank"]), label, number(row["median"]),
-                      f"{number(row['p05'])} … {number(row['p95'])}", f"{row['p_positive']:.2f}",
-                      f"{row['p_top3']:.2f}", "-" if row["press_rank"] is None else str(row["press_rank"])]
+        right = "–" if row["p_direction"] is None else share(row["p_direction"], lang)
+        table.append([str(row["rank"]), label, direction_word(row["direction"], lang, row["kind"]),
+                      significant(row["effect"], lang, sign=True),
+                      (f"{significant(row['effect_p05'], lang, sign=True)} … "
+                       f"{significant(row['effect_p95'], lang, sign=True)}"), right, share(row["p_top3"], lang),
+                      "—" if row["press_rank"] is None else str(row["press_rank"])]
                      + ([f"{row['feasibility']}{' *' if row['pareto'] else '  '}"] if ideas else []))
-    headers = ["rank", "", "median", "5–95 %", "P(>0)", "P(top 3)", "press rank"] + (["feasible"] if ideas else [])
+    headers = said["columns"][:len(table[0])]
     widths = [max(len(r[i]) for r in [headers] + table) for i in range(len(headers))]
-    for cells in [headers] + table:
-        line = "  ".join(c.ljust(w) if i == 1 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
-        click.echo(line.rstrip())
+    groups = [row["group"] for row in rows]
+    for n, cells in enumerate(table):
+        if n == 0 or groups[n] != groups[n - 1]:
+            click.echo("")
+            click.echo(said["idea"] if ideas else said[groups[n]])
+            cells_list = [headers]
+        else:
+            cells_list = []
+        for line_cells in cells_list + [cells]:
+            line = "  ".join(c.ljust(w) if i in (1, 2) else c.rjust(w)
+                             for i, (c, w) in enumerate(zip(line_cells, widths)))
+            click.echo(line.rstrip())
+    click.echo("")
     if ideas:
-        click.echo("* on the front: no other idea is both stronger and easier to carry out")
+        click.echo(said["front"])
     for note in report["uncertainty"]:
         click.echo(f"- {note}")
-
-
-def _number_format(values: list[float]):
-    """Signed numbers with four significant digits for the largest of ``values``, all with the same decimals."""
-    largest = max((abs(v) for v in values if v), default=1.0)
-    decimals = max(0, 3 - math.floor(math.log10(largest)))
-    return lambda value: f"{value:+.{decimals}f}"
 
 
 def _print_pairs(report: dict, labels: dict) -> None:
@@ -306,9 +350,10 @@ def _print_pairs(report: dict, labels: dict) -> None:
               for verdict in ("synergy", "interference", "uncertain", "additive")}
     click.echo(f"Pairs: {len(pairs)} — " + ", ".join(f"{n} {verdict}" for verdict, n in counts.items() if n))
     for pair in [p for p in pairs if p["verdict"] != "additive"][:10]:
+        number = lambda value: significant(value, report.get("language"), sign=True)
         click.echo(f"  {labels[pair['a']]} + {labels[pair['b']]}: {pair['verdict']} "
-                   f"{pair['synergy']:+.4g} [{pair['p05']:+.4g}, {pair['p95']:+.4g}] "
-                   f"(together {pair['combined']:+.4g}, sum {pair['sum']:+.4g})")
+                   f"{number(pair['synergy'])} [{number(pair['p05'])}, {number(pair['p95'])}] "
+                   f"(together {number(pair['combined'])}, sum {number(pair['sum'])})")
     if counts["additive"] == len(pairs):
         click.echo("  every pair adds up exactly: the model is linear where these ideas act "
                    "(no bound reached, no equation multiplying their effects)")

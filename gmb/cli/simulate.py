@@ -27,6 +27,8 @@ from gmb.cli.common import echo_json, force_option, guarded_outputs, map_argumen
 from gmb.errors import GmbError
 from gmb.maps.store import load_map
 from gmb.outputs.simulation_files import write_model, write_results
+from gmb.render.numbers import decimals_for, fixed, percent, plain, significant
+from gmb.render.wording import caveat, words
 from gmb.sd.scenarios import load_scenarios, plural
 from gmb.sd.simulate import ENGINES, choose_dt, simulate
 from gmb.sd.spec import build_spec
@@ -72,6 +74,11 @@ def build_command(map_path, out_dir, force):
 def simulate_command(map_path, scenarios_path, outcomes, out_dir, engine, dt, lang, as_json, force):
     """Run the baseline and each scenario, and compare the outcome(s) at the horizon.
 
+    \b
+    The table (in the map's first language, or --lang) gives each scenario's value, its change
+    against the baseline (two significant figures) and the change in percent, under the caveat
+    that this compares scenarios of a hand-drawn map and is no forecast; results.csv and
+    summary.csv keep every number in full.
     Example: gmb simulate models/havndal.yaml --scenarios workshops/havndal/scenarios.yaml -o out/havndal
     """
     cmap = load_map(map_path)
@@ -111,20 +118,40 @@ def simulate_command(map_path, scenarios_path, outcomes, out_dir, engine, dt, la
         click.echo(f"wrote {path}")
 
 
+_WORDS = {
+    "da": {"at": "efter", "baseline": "udgangspunkt", "columns": ("scenarie", "værdi", "ændring", "ændring %"),
+           "units": {"month": "måneder", "months": "måneder", "måned": "måneder", "year": "år", "years": "år"}},
+    "en": {"at": "at", "baseline": "baseline", "columns": ("scenario", "value", "change", "change %"),
+           "units": {"måned": "months", "måneder": "months", "år": "years"}},
+}
+"""The table's words (other languages get English)."""
+
+
 def _print_table(results, cmap, lang) -> None:
+    """Per outcome: a heading, the caveat, and each scenario's value, change (two significant figures) and
+    change in percent, numbers in the language's forms (Danish: decimal comma, "5,5 %")."""
     plan = results.plan
+    lang = lang or cmap.languages[0]
+    said = words(_WORDS, lang)
     labels = {s.name: cmap.text(s.label, lang, default=s.name) for s in plan.scenarios}
-    width = max(len("scenario"), *(len(label) for label in labels.values())) + 2
+    name, value, change, share = said["columns"]
+    width = max(len(name), *(len(label) for label in labels.values())) + 2
     rows = results.summary()
-    unit = plural(plan.time_unit)
+    unit = said["units"].get(plan.time_unit, plural(plan.time_unit))
     for var in results.outcomes:
         base = next(r["baseline"] for r in rows if r["outcome"] == var)
-        click.echo(f"{cmap.label(var, lang)} at {plan.horizon / plan.unit_months:g} {unit} "
-                   f"(baseline {base:.4g}; dt {results.dt / plan.unit_months:.3g} {unit})")
-        click.echo(f"  {'scenario':<{width}}{'value':>10}{'change':>11}{'change %':>11}")
-        for row in (r for r in rows if r["outcome"] == var):
-            percent = "n/a" if math.isnan(row["percent"]) else f"{row['percent']:+.2f}%"
-            click.echo(f"  {labels[row['scenario']]:<{width}}{row['value']:>10.4f}{row['change']:>+11.4f}{percent:>11}")
+        click.echo(f"{cmap.label(var, lang)} {said['at']} {fixed(plan.horizon / plan.unit_months, 0, lang)} {unit} "
+                   f"({said['baseline']} {plain(float(f'{base:.4g}'), lang)}; "
+                   f"dt {plain(float(f'{results.dt / plan.unit_months:.3g}'), lang)} {unit})")
+        click.echo(caveat(lang))
+        click.echo(f"  {name:<{width}}{value:>10}{change:>11}{share:>11}")
+        own = [r for r in rows if r["outcome"] == var]
+        decimals = max(2, *(decimals_for(r["change"]) for r in own))  # the values line up, as precise as a change
+        for row in own:
+            shown = "n/a" if math.isnan(row["percent"]) else percent(row["percent"], lang, sign=True)
+            level = fixed(row["value"], decimals, lang)
+            click.echo(f"  {labels[row['scenario']]:<{width}}{level:>10}"
+                       f"{significant(row['change'], lang, sign=True):>11}{shown:>11}")
 
 
 COMMANDS = [build_command, simulate_command]

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import math
 import multiprocessing
 import os
@@ -130,6 +131,25 @@ def _call(function: Callable[[Any, int], Any], index: int) -> Any:
     return function(_PAYLOAD, index)
 
 
+@contextlib.contextmanager
+def _one_blas_thread():
+    """Worker processes started inside get one BLAS/OpenMP thread each (several per worker would
+    compete for the same cores, e.g. in the eigenvalues of the sample checks)."""
+    saved = {name: os.environ.get(name) for name in _BLAS_THREADS}
+    os.environ.update(dict.fromkeys(_BLAS_THREADS, "1"))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+_BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def _in_pool(function, payload, count: int, workers: int, on_done, timeout: float) -> list:
     # "spawn": a fresh interpreter per worker, safe whatever threads this process runs (e.g. a Dask client).
     context = multiprocessing.get_context("spawn")
@@ -138,7 +158,8 @@ def _in_pool(function, payload, count: int, workers: int, on_done, timeout: floa
                                                   initargs=(payload, os.getpid()))
     finished = False
     try:
-        pending = {pool.submit(_call, function, index): index for index in range(count)}
+        with _one_blas_thread():  # the workers start here: each is one core's worth of work
+            pending = {pool.submit(_call, function, index): index for index in range(count)}
         while pending:
             done, _ = concurrent.futures.wait(pending, timeout, concurrent.futures.FIRST_COMPLETED)
             if not done:

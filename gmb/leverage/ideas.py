@@ -64,10 +64,11 @@ from gmb.leverage.ranking import (
     Leverage,
     Setup,
     Term,
+    finish,
     prepare,
-    press_effects,
     run_candidates,
 )
+from gmb.leverage.uncertainty import STRUCTURE
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.store import read_yaml
 from gmb.maps.yamlfields import FieldReader
@@ -133,13 +134,14 @@ class IdeaRanking:
 
     def table(self, measure: str = "final") -> list[dict]:
         """The leverage table with each idea's feasibility, cost and working group, and ``pareto``: true
-        if no other idea has both at least its median effect and its feasibility, and more of one."""
+        if the idea helps (median effect > 0; doing nothing beats one that hurts) and no other idea has
+        both at least its median effect and its feasibility, and more of one."""
         rows = self.leverage.table(measure)
         for row in rows:
             idea = self.bank.idea(row["id"])
             row |= {"feasibility": idea.feasibility, "cost": idea.cost, "working_group": idea.working_group}
         for row in rows:
-            row["pareto"] = not any(
+            row["pareto"] = row["median"] > 0 and not any(
                 other["median"] >= row["median"] and other["feasibility"] >= row["feasibility"]
                 and (other["median"] > row["median"] or other["feasibility"] > row["feasibility"])
                 for other in rows)
@@ -191,15 +193,15 @@ def idea_candidates(setup: Setup, bank: IdeaBank) -> tuple[list[Candidate], list
                 terms.append(Term(var.params["push"], effect.sign * float(effect.strength)))
                 amount = effect.sign * float(effect.strength)
             press[effect.variable] = press.get(effect.variable, 0.0) + amount
-        candidates.append(Candidate(idea.id, idea.title, tuple(terms), press))
+        candidates.append(Candidate(idea.id, idea.title, tuple(terms), press, "idea"))
     return candidates, ranges
 
 
 def rank_ideas(cmap: CausalMap, bank: IdeaBank, outcome: str | None = None, samples: int = DEFAULT_SAMPLES,
                seed: int | None = None, horizon: float = DEFAULT_HORIZON, dt: float | None = None,
-               structure: bool = False, pairs: bool = True, scheduler=None,
+               structure: bool = STRUCTURE, pairs: bool = True, scheduler=None,
                workers: int | None = None, progress: Callable[[int], None] | None = None,
-               timeout: float | None = None) -> IdeaRanking:
+               timeout: float | None = None, check: bool = True, exclude: bool = True) -> IdeaRanking:
     """Each idea's effect on ``outcome`` alone and, with ``pairs``, with every other idea (see the
     module notes); the arguments are those of :func:`gmb.leverage.ranking.leverage`."""
     if not bank.ideas:
@@ -208,13 +210,13 @@ def rank_ideas(cmap: CausalMap, bank: IdeaBank, outcome: str | None = None, samp
     singles, ranges = idea_candidates(setup, bank)
     couples = list(itertools.combinations(singles, 2)) if pairs else []
     effects, seed = run_candidates(setup, singles + [a.plus(b) for a, b in couples], samples, seed, ranges,
-                                   scheduler=scheduler, workers=workers, progress=progress, timeout=timeout)
+                                   scheduler=scheduler, workers=workers, progress=progress, timeout=timeout,
+                                   check=check)
     n = len(singles)
-    result = Leverage(setup.outcome, singles, Effects(effects.final[:, :n], effects.auc[:, :n]),
-                      press_effects(setup, singles), samples, seed, setup.horizon, setup.dt, 0.0, structure,
-                      setup.warnings, setup.uncertainty.notes())
+    result, kept = finish(setup, singles, Effects(effects.final[:, :n], effects.auc[:, :n], effects.checks),
+                          samples, seed, 0.0, exclude)
     return IdeaRanking(bank, result, [(a.id, b.id) for a, b in couples],
-                       Effects(effects.final[:, n:], effects.auc[:, n:]))
+                       Effects(effects.final[kept, n:], effects.auc[kept, n:]))
 
 
 class _Reader(FieldReader):

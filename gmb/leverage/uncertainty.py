@@ -1,22 +1,33 @@
 """Monte Carlo draws of what a hand-drawn map leaves uncertain: link strengths, adjust times, disputed links.
 
-A map's ``strength: weak | medium | strong`` names a class, not a number. Each sample draws every
-link's weight uniformly from its class's range, which runs between the midpoints to the
-neighbouring classes' numbers (the map's ``strengths:``; gmb's defaults 0.25 / 0.5 / 0.75 give
-weak 0.125–0.375, medium 0.375–0.625, strong 0.625–0.875; the lowest and highest classes reach as
-far beyond their number as the midpoint on their other side). A link without a strength is medium;
-a strength given as a number, and a flow link without a strength, are held fixed. Adjust times τ
-are drawn log-uniformly between τ / 1.5 and τ × 1.5. Delays are held fixed.
+A map's ``strength: weak | medium | strong`` names a class, not a number, and the class itself is a
+judgement. Each sample
 
-With ``structure`` the disputed structure is drawn too: each link of low confidence (``low``, or a
-number below 1/3) is present or absent with probability 1/2, and each link of polarity ``?`` is
-``+`` or ``-`` with probability 1/2 (without ``structure`` a ``?`` link is left out, as ``gmb simulate``
-does).
+- takes each link's class as misjudged by one class down, with probability
+  :data:`MISJUDGE_PROBABILITY` (0.2) where a weaker class exists, and one class up, with the same
+  probability where a stronger one exists;
+- draws the link's weight uniformly from that class's range, which runs between the midpoints to
+  the neighbouring classes' numbers (the map's ``strengths:``; gmb's defaults 0.25 / 0.5 / 0.75
+  give weak 0.125–0.375, medium 0.375–0.625, strong 0.625–0.875; the lowest and highest classes
+  reach as far beyond their number as the midpoint on their other side);
+- multiplies every class's numbers by one factor for the whole sample, uniform within
+  :data:`SCALE_RANGE` (×0.5–×1.5): the workshop's numbers behind the classes are a guess too;
+- draws adjust times τ log-uniformly between τ / 1.5 and τ × 1.5 (:data:`TAU_FACTOR`);
+- with ``structure`` (the default), draws the disputed structure: each link of low confidence
+  (``low``, or a number below 1/3) is present or absent with probability 1/2, and each link of
+  polarity ``?`` is ``+`` or ``-`` with probability 1/2 (without ``structure`` a ``?`` link is
+  left out, as ``gmb simulate`` does).
+
+A link without a strength is medium; a strength given as a number, and a flow link without a
+strength, are held fixed. Delays are held fixed. A ``kind: stock`` whose inflows and outflows
+balance at the start for the map's own numbers starts at rest in every sample too: its outflow
+weights are scaled together so that they carry what its inflows bring (unless every inflow or
+every outflow is absent in that sample).
 
 Sample ``i`` of seed ``s`` comes from its own generator, ``SeedSequence(s, spawn_key=(i,))``, and
-always consumes its random numbers in the same order (weights, adjust times, presence, signs, then
-``extra`` ranges), so a sample is the same however the samples are split into chunks, on whichever
-machine, and whether or not ``structure`` or extra ranges are asked for.
+always consumes its random numbers in the same order (weights, adjust times, presence, signs,
+classes, the scale factor, then ``extra`` ranges), so a sample is the same however the samples are
+split into chunks, on whichever machine, and whatever is asked for.
 
 Example
 -------
@@ -28,10 +39,15 @@ Example
 >>> _ = cmap.add_link("sleep", "mood", "+", strength="strong", confidence="low")
 >>> strength_ranges({"weak": 0.25, "medium": 0.5, "strong": 0.75})["strong"]
 (0.625, 0.875)
->>> model = MapUncertainty(cmap, build_spec(cmap, unknown_links="include"), structure=True)
+>>> spec = build_spec(cmap, unknown_links="include")
+>>> narrow = MapUncertainty(cmap, spec, structure=False, misjudge=0.0, scale=(1.0, 1.0))
+>>> weights = narrow.draw(seed=7, start=0, stop=4).settings["w_sleep_to_mood"]
+>>> bool(((weights >= 0.625) & (weights <= 0.875)).all())
+True
+>>> model = MapUncertainty(cmap, spec)                   # classes misjudged, numbers scaled, disputed links drawn
 >>> draws = model.draw(seed=7, start=0, stop=4)
 >>> weights = draws.settings["w_sleep_to_mood"]
->>> bool(((weights == 0) | ((weights >= 0.625) & (weights <= 0.875))).all())
+>>> bool(((weights == 0) | ((weights >= 0.375 * 0.5) & (weights <= 0.875 * 1.5))).all())
 True
 >>> bool((draws.adjust_times["mood"] >= 4).all() and (draws.adjust_times["mood"] <= 9).all())
 True
@@ -48,12 +64,14 @@ from typing import Sequence
 
 import numpy as np
 
+from gmb.errors import GmbError
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.schema import strength_ranges
+from gmb.sd.linear import LinearModel
 from gmb.sd.spec import DEFAULT_STRENGTH, ModelSpec
 
 __all__ = ["MapUncertainty", "Draws", "sample_generator", "TAU_FACTOR", "LOW_CONFIDENCE",
-           "PRESENT_PROBABILITY"]
+           "PRESENT_PROBABILITY", "MISJUDGE_PROBABILITY", "SCALE_RANGE", "STRUCTURE", "SIGN_PROBABILITY"]
 
 TAU_FACTOR = 1.5
 """Adjust times are drawn log-uniformly between τ / TAU_FACTOR and τ × TAU_FACTOR."""
@@ -61,6 +79,16 @@ LOW_CONFIDENCE = 1 / 3
 """A numeric confidence below this counts as ``low`` (a disputed link)."""
 PRESENT_PROBABILITY = 0.5
 """With ``structure``, the chance that a disputed link is present in a sample."""
+SIGN_PROBABILITY = 0.5
+"""With ``structure``, the chance that a link of polarity ``?`` is ``+`` in a sample."""
+MISJUDGE_PROBABILITY = 0.2
+"""The chance that a link's class is really one weaker, and (separately) one stronger, where such a class exists."""
+SCALE_RANGE = (0.5, 1.5)
+"""The range of the factor, uniform and one per sample, on all the class numbers."""
+STRUCTURE = True
+"""Whether the disputed structure is drawn by default (``--no-structure`` switches it off)."""
+_REST = 1e-9
+"""Inflows and outflows within this share of each other (at the map's numbers) balance."""
 
 
 def sample_generator(seed: int, sample: int) -> np.random.Generator:
@@ -89,68 +117,132 @@ class MapUncertainty:
     to draw; ``structure`` draws disputed links and ``?`` signs.
     """
 
-    def __init__(self, cmap: CausalMap, spec: ModelSpec, structure: bool = False):
-        self.structure = structure
+    def __init__(self, cmap: CausalMap, spec: ModelSpec, structure: bool = STRUCTURE,
+                 misjudge: float = MISJUDGE_PROBABILITY, scale: tuple[float, float] = SCALE_RANGE):
+        if not (0 <= misjudge <= 0.5 and 0 < scale[0] <= scale[1]):
+            raise GmbError(f"misjudge {misjudge:g} must be within 0–0.5 and the scale range {scale} positive")
+        self.structure, self.misjudge, self.scale = structure, float(misjudge), tuple(map(float, scale))
         self.ranges = strength_ranges(spec.strengths)
+        classes = list(self.ranges)
         links = spec.links
         self.params = [link.param for link in links]
-        bounds, unknown, disputed = [], [], []
+        bounds, unknown, disputed, named = [], [], [], []
         for link in links:
             attrs = cmap.graph.edges[link.source, link.target]
-            bounds.append(self._link_range(attrs, link.weight, link.flow))
-            unknown.append(attrs.get("polarity") == "?")
+            strength = self._class(attrs, link.flow)
+            named.append(strength is not None)
+            k = classes.index(strength) if strength is not None else None
+            bounds.append([self.ranges[classes[min(max(k + shift, 0), len(classes) - 1)]] if k is not None
+                           else (link.weight, link.weight) for shift in (-1, 0, 1)])
+            unknown.append(attrs.get("polarity") == "?" and not link.flow)   # a flow's sign is its own
             disputed.append(_low_confidence(attrs.get("confidence")))
-        self.low = np.array([lo for lo, _ in bounds], dtype=float)
-        self.high = np.array([hi for _, hi in bounds], dtype=float)
+        self.bounds = np.array(bounds, dtype=float).reshape(len(links), 3, 2)
+        """Per link, the (low, high) of its class one down, its own and one up (a fixed link: its weight)."""
+        self.named = np.array(named, dtype=bool)
         self.unknown = np.array(unknown, dtype=bool)
         self.disputed = np.array(disputed, dtype=bool)
         index = [var for var in spec.variables.values() if var.kind == "index"]
         self.index_vars = [var.id for var in index]
         self.taus = np.array([var.adjust_time for var in index], dtype=float)
+        self.balanced = _balanced_stocks(spec, self.params)
 
-    def _link_range(self, attrs: dict, weight: float, flow: str | None) -> tuple[float, float]:
+    @property
+    def low(self) -> np.ndarray:
+        return self.bounds[:, 1, 0]
+
+    @property
+    def high(self) -> np.ndarray:
+        return self.bounds[:, 1, 1]
+
+    def _class(self, attrs: dict, flow: str | None) -> str | None:
         strength = attrs.get("strength")
         if strength is None and not flow:
             strength = DEFAULT_STRENGTH
-        if isinstance(strength, str) and strength in self.ranges:
-            return self.ranges[strength]
-        return weight, weight
+        return strength if isinstance(strength, str) and strength in self.ranges else None
 
     def draw(self, seed: int, start: int, stop: int, extra: Sequence[tuple[float, float]] = ()) -> Draws:
         """Samples ``start`` to ``stop - 1`` of ``seed``; ``extra`` are further (low, high) uniform ranges."""
         links, taus = len(self.params), len(self.index_vars)
         extra_low = np.array([lo for lo, _ in extra], dtype=float)
         extra_high = np.array([hi for _, hi in extra], dtype=float)
-        u = np.empty((stop - start, 3 * links + taus + len(extra)))
+        u = np.empty((stop - start, 4 * links + taus + 1 + len(extra)))
         for row, sample in enumerate(range(start, stop)):
             u[row] = sample_generator(seed, sample).random(u.shape[1])
         u_weight, u_tau = u[:, :links], u[:, links:links + taus]
         u_present, u_sign = u[:, links + taus:2 * links + taus], u[:, 2 * links + taus:3 * links + taus]
-        weights = self.low + u_weight * (self.high - self.low)
+        u_class, u_scale = u[:, 3 * links + taus:4 * links + taus], u[:, 4 * links + taus]
+        shift = np.where(u_class < self.misjudge, 0, np.where(u_class >= 1 - self.misjudge, 2, 1))
+        low = np.take_along_axis(self.bounds[None, :, :, 0], shift[..., None], axis=2)[..., 0]
+        high = np.take_along_axis(self.bounds[None, :, :, 1], shift[..., None], axis=2)[..., 0]
+        factor = self.scale[0] + u_scale * (self.scale[1] - self.scale[0])
+        weights = (low + u_weight * (high - low)) * np.where(self.named, factor[:, None], 1.0)
         if self.structure:
             weights = np.where(self.disputed & (u_present >= PRESENT_PROBABILITY), 0.0, weights)
-            weights = np.where(self.unknown & (u_sign < 0.5), -weights, weights)
+            weights = np.where(self.unknown & (u_sign >= SIGN_PROBABILITY), -weights, weights)
         else:
             weights = np.where(self.unknown, 0.0, weights)
+        for inflows, outflows in self.balanced:
+            gain = weights[:, inflows[0]] @ inflows[1]
+            loss = weights[:, outflows[0]] @ outflows[1]
+            ratio = np.divide(gain, loss, out=np.ones_like(gain), where=(gain > 0) & (loss > 0))
+            weights[:, outflows[0]] *= ratio[:, None]
         taus_drawn = self.taus * TAU_FACTOR ** (2 * u_tau - 1)
         return Draws({param: weights[:, i] for i, param in enumerate(self.params)},
                      {var: taus_drawn[:, i] for i, var in enumerate(self.index_vars)},
-                     extra_low + u[:, 3 * links + taus:] * (extra_high - extra_low))
+                     extra_low + u[:, 4 * links + taus + 1:] * (extra_high - extra_low))
 
     def notes(self) -> list[str]:
         """What is drawn, in words (for ``ASSUMPTIONS.md`` and the help)."""
         classes = ", ".join(f"{name} {lo:g}–{hi:g}" for name, (lo, hi) in self.ranges.items())
         notes = [f"link strengths uniform within their class: {classes} (a link without a strength is "
-                 f"{DEFAULT_STRENGTH}; a strength given as a number, and a flow link, are held fixed)",
-                 f"adjust times log-uniform between τ / {TAU_FACTOR:g} and τ × {TAU_FACTOR:g}; delays held fixed"]
+                 f"{DEFAULT_STRENGTH}; a strength given as a number, and a flow link without one, are held fixed)"]
+        if self.misjudge:
+            notes.append(f"each link's class misjudged: one class weaker with probability {self.misjudge:g} where "
+                         f"there is one, one stronger with probability {self.misjudge:g} where there is one")
+        if self.scale != (1.0, 1.0):
+            notes.append(f"the numbers behind the classes uncertain: all multiplied by one factor per sample, "
+                         f"uniform between ×{self.scale[0]:g} and ×{self.scale[1]:g}")
+        notes.append(f"adjust times log-uniform between τ / {TAU_FACTOR:g} and τ × {TAU_FACTOR:g}; delays held fixed")
+        if self.balanced:
+            notes.append(f"the outflows of the {len(self.balanced)} stocks that start at rest scaled in each sample "
+                         "so that they still start at rest")
         unknown, disputed = int(self.unknown.sum()), int(self.disputed.sum())
         if self.structure:
             notes.append(f"disputed structure: each of the {disputed} links of low confidence present with "
                          f"probability {PRESENT_PROBABILITY:g}; each of the {unknown} links of polarity ? "
-                         "+ or - with probability 1/2")
+                         f"+ with probability {SIGN_PROBABILITY:g}, else -")
         elif unknown:
-            notes.append(f"the {unknown} links of polarity ? are left out (use --structure to draw their sign)")
+            notes.append(f"the {unknown} links of polarity ? are left out (--no-structure; leave it out to draw "
+                         "their sign)")
         return notes
+
+
+def _balanced_stocks(spec: ModelSpec, params: list[str]) -> list[tuple[tuple, tuple]]:
+    """The stocks whose drawn flows balance at the start for the map's numbers: per stock, (link
+    columns, each link's cause at the start) of its inflows and of its outflows."""
+    drawn = {link.param for link in spec.links if link.flow}
+    if not drawn:
+        return []
+    try:
+        lin = LinearModel(spec).at(inputs=sorted(drawn))
+    except GmbError:  # no derivative at the start: the per-sample checks still see a drifting stock
+        return []
+    column = {param: j for j, param in enumerate(lin.inputs)}
+    stocks = []
+    for var in spec.variables.values():
+        if var.kind != "stock":
+            continue
+        row = lin.states.index(var.id)
+        sides = []
+        for kind in ("inflow", "outflow"):
+            links = [link for link in spec.inputs(var.id) if link.flow == kind]
+            cause = np.array([abs(lin.B[row, column[link.param]]) for link in links])
+            sides.append((np.array([params.index(link.param) for link in links], dtype=np.intp), cause,
+                          float(sum(link.weight * c for link, c in zip(links, cause)))))
+        (_, _, gain), (_, _, loss) = sides
+        if gain > 0 and loss > 0 and abs(gain - loss) <= _REST * max(gain, loss):
+            stocks.append(tuple(side[:2] for side in sides))
+    return stocks
 
 
 def _low_confidence(confidence) -> bool:

@@ -3,8 +3,11 @@
 The files of a directory are written together and atomically (:func:`gmb.outputs.staging.staged_directory`):
 ``leverage.csv``, ``leverage.json`` and ``leverage.png`` (ranked effects with 5–95 % intervals) for
 leverage; ``ideas.csv``, ``synergy.csv``, ``ideas.json``, ``ideas.png`` (impact × feasibility) and
-``leverage.png`` for an idea bank. Numbers are written in full (``repr``), and nothing in them
-depends on the time or the machine, so a run with the same ``--seed`` gives the same bytes.
+``leverage.png`` for an idea bank. Numbers are written in full (``repr``) with a decimal point, signed
+as simulated, beside the columns people read (group, direction, the effect of a push that way), and
+nothing in them depends on the time or the machine, so a run with the same ``--seed`` gives the same
+bytes. The JSON report carries the caveat (``caveat``) in the language of its labels; the CSV files
+are for analysts and carry none (the PNG and the printed table do).
 
 Example
 -------
@@ -17,8 +20,10 @@ Example
 >>> _ = cmap.add_link("sport", "mood", "+")
 >>> result = leverage(cmap, "mood", samples=10, seed=2, horizon=12, workers=1)
 >>> report = leverage_report(result, cmap)
->>> report["samples"], report["seed"], report["candidates"][0]["id"]
-(10, 2, 'sport')
+>>> report["samples"], report["seed"], report["candidates"][0]["id"], report["candidates"][0]["direction"]
+(10, 2, 'sport', 'increase')
+>>> report["caveat"]
+'A comparison between scenarios of a hand-drawn map — not a forecast'
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "lev"
 >>> [p.name for p in write_leverage(result, cmap, out)]
 ['leverage.csv', 'leverage.json', 'leverage.png']
@@ -36,24 +41,34 @@ from gmb.leverage.ideas import IdeaRanking
 from gmb.leverage.ranking import Leverage
 from gmb.maps.causalmap import CausalMap
 from gmb.outputs.staging import staged_directory
+from gmb.render.wording import caveat
 
 __all__ = ["leverage_report", "ideas_report", "write_leverage", "write_ideas", "COLUMNS"]
 
-COLUMNS = ("rank", "id", "label", "median", "p05", "p95", "p_positive", "p_top3", "press", "press_rank")
-"""The leading columns of ``leverage.csv``; the other measure's median and interval follow."""
+COLUMNS = ("group", "rank", "id", "label", "kind", "direction", "effect", "effect_p05", "effect_p95", "p_direction",
+           "p_top3", "magnitude_rank", "median", "p05", "p95", "p_positive", "press", "press_rank")
+"""The leading columns of ``leverage.csv``: the ranking people read (``effect`` is that of a push in
+``direction``), then the signed effect; the other measure's median and interval follow."""
 _IDEA_COLUMNS = ("feasibility", "cost", "working_group", "pareto")
 _PAIR_COLUMNS = ("a", "b", "combined", "sum", "synergy", "p05", "p95", "p_positive", "verdict")
 
 
 def leverage_report(result: Leverage, cmap: CausalMap, lang: str | None = None, measure: str = "final") -> dict:
-    """The run's settings and one entry per candidate (largest median first), labels in ``lang``."""
+    """The run's settings and one entry per candidate (actions, then states, each largest effect first),
+    labels and the caveat in ``lang`` (default: the map's first language)."""
+    lang = lang or cmap.languages[0]
     rows = result.table(measure)
+    used = result.samples - result.excluded
     for row in rows:
         row["label"] = cmap.text(row["label"], lang, default=row["id"])
-    return {"outcome": result.outcome, "outcome_label": cmap.label(result.outcome, lang), "measure": measure,
+        row |= {"samples_used": used, "samples_excluded": result.excluded}
+    return {"language": lang, "caveat": caveat(lang), "outcome": result.outcome, "outcome_label": cmap.label(result.outcome, lang), "measure": measure,
             "samples": result.samples, "seed": result.seed, "horizon_months": result.horizon,
             "dt_months": result.dt, "push": result.push, "structure": result.structure,
             "uncertainty": result.notes, "warnings": result.warnings,
+            "checks": {"unstable": result.unstable, "not_at_rest": result.not_at_rest, "unchecked": result.unchecked,
+                       "excluded": result.excluded, "used": used, "unstable_share": result.unstable / result.samples},
+            "flags": result.flags, "press_note": result.press_note or None,
             "candidates": [_ordered(row) for row in rows]}
 
 

@@ -1,6 +1,12 @@
 """Files written by ``gmb build`` and ``gmb simulate``, staged so that nothing is ever half-written
 (:func:`gmb.outputs.staging.staged_directory`).
 
+``results.csv`` is the analysts' tidy table (``scenario,time,variable,value``, full precision, nothing
+else). ``summary.csv`` is read by people, often in a spreadsheet, so each row carries the caveat in a
+last ``note`` column (in the map's language): a note column survives sorting and filtering and keeps
+the file plain CSV, where a comment line or a caveat row would not. Its numbers stay in full
+precision with a decimal point; the plots carry the caveat too.
+
 Example
 -------
 >>> import tempfile, pathlib
@@ -47,8 +53,10 @@ def write_model(spec: ModelSpec, out_dir: str | os.PathLike, stem: str = "model"
 
 def write_results(results: Results, cmap: CausalMap, out_dir: str | os.PathLike,
                   lang: str | None = None, source: str | None = None) -> list[Path]:
-    """Write the tidy ``results.csv``, ``summary.csv``, one PNG per outcome and ``ASSUMPTIONS.md``."""
+    """Write the tidy ``results.csv``, ``summary.csv`` (with the caveat in ``note``), one PNG per outcome
+    and ``ASSUMPTIONS.md``."""
     from gmb.render.plots import plot_outcome
+    from gmb.render.wording import caveat
 
     with staged_directory(out_dir) as stage:
         table = io.StringIO()
@@ -57,10 +65,11 @@ def write_results(results: Results, cmap: CausalMap, out_dir: str | os.PathLike,
         writer.writerows((s, repr(t), v, repr(x)) for s, t, v, x in results.records())
         (stage / RESULTS_FILE).write_text(table.getvalue(), encoding="utf-8")
         summary = io.StringIO()
-        writer = csv.DictWriter(summary, ["outcome", "scenario", "baseline", "value", "change", "percent"],
+        writer = csv.DictWriter(summary, ["outcome", "scenario", "baseline", "value", "change", "percent", "note"],
                                 lineterminator="\n")
         writer.writeheader()
-        writer.writerows(results.summary())
+        note = caveat(lang or cmap.languages[0])
+        writer.writerows(row | {"note": note} for row in results.summary())
         (stage / SUMMARY_FILE).write_text(summary.getvalue(), encoding="utf-8")
         (stage / "ASSUMPTIONS.md").write_text(assumptions_markdown(results.spec, source), encoding="utf-8")
         names = [RESULTS_FILE, SUMMARY_FILE, "ASSUMPTIONS.md"]

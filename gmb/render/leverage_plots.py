@@ -1,13 +1,22 @@
-"""PNG charts of leverage: ranked effects with their 5–95 % intervals, and impact × feasibility of ideas.
+"""PNG charts of leverage: effects ranked by size with the way to push, and impact × feasibility of ideas.
 
-Drawn with matplotlib's Agg canvas in the map's language (Danish or English axis texts), without
-the matplotlib version in the file, so the same numbers give the same bytes.
+Drawn with matplotlib's Agg canvas in the map's language (Danish or English texts, Danish decimal
+commas, effects with two significant figures), with the caveat that this compares scenarios of a
+hand-drawn map, without the matplotlib version in the file, so the same numbers give the same bytes.
 
 Example
 -------
 >>> import tempfile, pathlib
->>> rows = [{"id": "a", "label": "Venner", "median": 0.3, "p05": 0.1, "p95": 0.5},
-...         {"id": "b", "label": "Skærmtid", "median": -0.2, "p05": -0.4, "p95": 0.1}]
+>>> rows = [{"id": "a", "label": "Venner", "group": "state", "kind": "index", "direction": "increase",
+...          "effect": 0.3, "effect_p05": 0.1, "effect_p95": 0.5},
+...         {"id": "b", "label": "Skærmtid", "group": "state", "kind": "index", "direction": "decrease",
+...          "effect": 0.2, "effect_p05": -0.1, "effect_p95": 0.4}]
+>>> figure = effects_figure(rows, "Trivsel", horizon=120, samples=100, lang="da")
+>>> shown = figure_texts(figure)
+>>> [t for t in shown if t.endswith(("(øg)", "(mindsk)"))]
+['Venner (øg)', 'Skærmtid (mindsk)']
+>>> [t for t in shown if t.startswith("+0,")], caveat("da") in shown
+(['+0,30', '+0,20'], True)
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "leverage.png"
 >>> plot_effects(rows, path, "Trivsel", horizon=120, samples=100, lang="da")
 >>> path.read_bytes()[:4]
@@ -23,20 +32,28 @@ import os
 from matplotlib.figure import Figure
 
 from gmb.render.fonts import quiet_savefig
+from gmb.render.numbers import plain, significant
+from gmb.render.wording import caveat, direction_word
 
-__all__ = ["plot_effects", "plot_feasibility", "texts", "TEXTS"]
+__all__ = ["plot_effects", "effects_figure", "plot_feasibility", "figure_texts", "texts", "TEXTS"]
 
 TEXTS = {
     "da": {"final": "Ændring efter {years} år", "auc": "Ændring × måneder (arealet under kurven)",
            "title": "Effekt på {outcome}", "samples": "median og 5–95 % af {samples} udgaver af kortet",
            "feasibility": "Gennemførlighed (1 = meget svær, 5 = let)",
            "pareto": "ingen anden idé er både stærkere og lettere",
-           "other": "andre idéer", "ideas": "Idéer: effekt og gennemførlighed"},
+           "other": "andre idéer", "ideas": "Idéer: effekt og gennemførlighed",
+           "pushed": "{effect}, skubbet i den viste retning (højere = bedre for udfaldet)",
+           "action": "Tiltag — hvad en arbejdsgruppe kan gøre",
+           "state": "Tilstande — betyder noget, hvis noget kan flytte dem"},
     "en": {"final": "Change after {years} years", "auc": "Change × months (area under the curve)",
            "title": "Effect on {outcome}", "samples": "median and 5–95 % of {samples} versions of the map",
            "feasibility": "Feasibility (1 = very hard, 5 = easy)",
            "pareto": "no other idea is both stronger and easier",
-           "other": "other ideas", "ideas": "Ideas: effect and feasibility"},
+           "other": "other ideas", "ideas": "Ideas: effect and feasibility",
+           "pushed": "{effect}, pushed the way shown (higher = better for the outcome)",
+           "action": "Actions — what a working group can do",
+           "state": "States — they matter if something could move them"},
 }
 """Chart words in the languages gmb speaks (others use English)."""
 
@@ -50,23 +67,67 @@ def texts(lang: str | None, measure: str = "final", years: float = 10) -> dict[s
 
 def plot_effects(rows: list[dict], path: str | os.PathLike, outcome: str, horizon: float, samples: int,
                  lang: str | None = None, measure: str = "final") -> None:
-    """Each row's median effect (a dot) and 5–95 % interval (a bar), the largest at the top."""
+    """Write :func:`effects_figure` as a PNG."""
+    figure = effects_figure(rows, outcome, horizon, samples, lang, measure)
+    quiet_savefig(figure, path, format="png", metadata={"Software": "gmb"})
+
+
+def effects_figure(rows: list[dict], outcome: str, horizon: float, samples: int, lang: str | None = None,
+                   measure: str = "final") -> Figure:
+    """Each row's effect when pushed its way (a bar, its size written at the end) with the 5–95 %
+    interval (a whisker), labelled with the way to push; rows in their order (actions, then states,
+    each under a heading), the caveat beneath."""
     words = texts(lang, measure, horizon / 12)
-    figure = Figure(figsize=(8, 1.4 + 0.26 * len(rows)), dpi=100, layout="constrained")
+    groups = [g for g in ("action", "state") if any(row.get("group", "state") == g for row in rows)]
+    slots: list[tuple[dict | None, str]] = []
+    for group in groups:
+        if len(groups) > 1:
+            slots.append((None, group))
+        slots += [(row, group) for row in rows if row.get("group", "state") == group]
+    figure = Figure(figsize=(8.5, 1.9 + 0.26 * len(slots)), dpi=100, layout="constrained")
     axes = figure.add_subplot()
-    y = list(range(len(rows)))[::-1]
-    for position, row in zip(y, rows):
-        color = "#2a9d8f" if row["p05"] > 0 else "#d1495b" if row["p95"] < 0 else "#8d8d8d"
-        axes.plot([row["p05"], row["p95"]], [position, position], color=color, linewidth=2.2, solid_capstyle="butt")
-        axes.plot([row["median"]], [position], "o", color=color, markersize=5)
+    y = list(range(len(slots)))[::-1]
+    ticks, names = [], []
+    reach = max([abs(row[k]) for row, _ in slots if row for k in ("effect_p05", "effect_p95")] or [1]) or 1
+    for position, (row, group) in zip(y, slots):
+        if row is None:
+            axes.text(0.005, position, words[group], fontweight="bold", fontsize="small", va="center",
+                      transform=axes.get_yaxis_transform(), bbox={"facecolor": "white", "edgecolor": "none"})
+            continue
+        color = ("#e39b2d" if group == "action" else "#5b8def") if row["effect_p05"] > 0 else "#b0b0b0"
+        axes.barh(position, row["effect"], height=0.62, color=color)
+        axes.plot([row["effect_p05"], row["effect_p95"]], [position, position], color="#333333", linewidth=1)
+        axes.text(max(row["effect"], row["effect_p95"]) + 0.01 * reach, position,
+                  significant(row["effect"], lang, sign=True), fontsize="x-small", va="center")
+        ticks.append(position)
+        names.append(f"{_short(row['label'] or row['id'], 40)} "
+                     f"({direction_word(row['direction'], lang, row.get('kind'))})")
     axes.axvline(0, color="black", linewidth=0.8)
-    axes.set_yticks(y, [_short(row["label"] or row["id"]) for row in rows], fontsize="small")
-    axes.set_ylim(-0.7, len(rows) - 0.3)
-    axes.set_xlabel(words["effect"])
+    axes.set_yticks(ticks, names, fontsize="small")
+    axes.set_ylim(-0.7, len(slots) - 0.3)
+    axes.set_xlim(min(0, *[row["effect_p05"] for row, _ in slots if row]) - 0.02 * reach, 1.15 * reach)
+    axes.xaxis.set_major_formatter(_ticks(lang))
+    axes.set_xlabel(words["pushed"].format(effect=words["effect"]))
     axes.set_title(f"{words['title'].format(outcome=outcome)}\n{words['samples'].format(samples=samples)}",
                    fontsize="medium")
     axes.grid(True, axis="x", alpha=0.3)
-    quiet_savefig(figure, path, format="png", metadata={"Software": "gmb"})
+    figure.supxlabel(caveat(lang), fontsize="small", style="italic")
+    return figure
+
+
+def figure_texts(figure: Figure) -> list[str]:
+    """Every text a figure shows (titles, labels, tick labels, notes) once drawn, for checks and tests."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    FigureCanvasAgg(figure).draw()
+    return [t.get_text() for t in figure.findobj(Text) if t.get_text() and t.get_visible()]
+
+
+def _ticks(lang: str | None):
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _: plain(round(value, 12), lang))
 
 
 def plot_feasibility(rows: list[dict], path: str | os.PathLike, outcome: str, horizon: float, samples: int,
@@ -97,6 +158,8 @@ def plot_feasibility(rows: list[dict], path: str | os.PathLike, outcome: str, ho
     axes.set_ylabel(words["effect"])
     axes.set_title(f"{words['ideas']}\n{words['title'].format(outcome=outcome)}, "
                    f"{words['samples'].format(samples=samples)}", fontsize="medium")
+    axes.yaxis.set_major_formatter(_ticks(lang))
+    figure.supxlabel(caveat(lang), fontsize="small", style="italic")
     axes.grid(True, alpha=0.3)
     key.set_axis_off()
     key.set_ylim(len(rows) + 0.5, 0.5)

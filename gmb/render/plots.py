@@ -1,7 +1,8 @@
 """PNG plots of simulation results: an outcome over time, the baseline against each scenario.
 
 Drawn with matplotlib's Agg canvas (no display needed), in the map's language (Danish and English
-axis texts; labels from the map), with the time unit and the variable's units on the axes.
+axis texts, Danish decimal commas on the axes; labels from the map), with the time unit and the
+variable's units on the axes, and beneath, the caveat that it compares scenarios of a hand-drawn map.
 
 Example
 -------
@@ -17,6 +18,10 @@ Example
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "mood.png"
 >>> axes_texts(results, cmap, "mood", "da")
 ('Humør', 'Tid (måneder)', 'Humør (indeks, 1 = i dag)', ['Udgangspunkt (ingen tiltag)', 'Opmuntring'])
+>>> from gmb.render.leverage_plots import figure_texts
+>>> "Sammenligning mellem scenarier i et tegnet kort — ikke en prognose" in figure_texts(
+...     outcome_figure(results, cmap, "mood", "da"))
+True
 >>> plot_outcome(results, cmap, "mood", path)
 >>> path.read_bytes()[:4]
 b'\\x89PNG'
@@ -30,9 +35,11 @@ from matplotlib.figure import Figure
 
 from gmb.maps.causalmap import CausalMap
 from gmb.render.fonts import quiet_savefig
+from gmb.render.numbers import plain
+from gmb.render.wording import caveat
 from gmb.sd.scenarios import BASELINE
 
-__all__ = ["plot_outcome", "axes_texts", "TEXTS"]
+__all__ = ["plot_outcome", "outcome_figure", "axes_texts", "TEXTS"]
 
 TEXTS = {
     "da": {"time": "Tid", "month": "måneder", "year": "år", "index": "indeks, 1 = i dag",
@@ -58,6 +65,15 @@ def axes_texts(results, cmap: CausalMap, var: str, lang: str | None = None) -> t
 
 def plot_outcome(results, cmap: CausalMap, var: str, path: str | os.PathLike, lang: str | None = None) -> None:
     """Write a PNG of ``var`` over time under the baseline and every scenario of ``results``."""
+    figure = outcome_figure(results, cmap, var, lang)
+    quiet_savefig(figure, path, format="png", metadata={"Software": "gmb"})
+
+
+def outcome_figure(results, cmap: CausalMap, var: str, lang: str | None = None) -> Figure:
+    """The figure :func:`plot_outcome` saves: one line per run, the caveat beneath."""
+    from matplotlib.ticker import FuncFormatter
+
+    lang = lang or cmap.languages[0]
     title, xlabel, ylabel, legend = axes_texts(results, cmap, var, lang)
     figure = Figure(figsize=(8, 4.8), dpi=100, layout="constrained")
     axes = figure.add_subplot()
@@ -70,7 +86,10 @@ def plot_outcome(results, cmap: CausalMap, var: str, path: str | os.PathLike, la
     axes.set_ylabel(ylabel)
     axes.grid(True, alpha=0.3)
     axes.legend(fontsize="small", loc="best")
-    quiet_savefig(figure, path, format="png", metadata={"Software": "gmb"})
+    for axis in (axes.xaxis, axes.yaxis):
+        axis.set_major_formatter(FuncFormatter(lambda value, _: plain(round(value, 12), lang)))
+    figure.supxlabel(caveat(lang), fontsize="small", style="italic")
+    return figure
 
 
 def _unit(time_unit: str) -> str:

@@ -36,7 +36,9 @@
       linkText: "{a} → {b}: {how}", sameShort: "samme retning (+)", oppositeShort: "modsat retning (−)",
       unknownShort: "fortegn ikke afklaret (?)", laterShort: "efter et stykke tid", theme: "Tema",
       atEnd: "Ved slutningen ({t}), højeste først:", baseline: "Som nu (ingen nye tiltag)", time: "tid {t}",
-      units: { month: "måneder", year: "år", week: "uger", day: "dage" }, after: "efter {t} {unit}"
+      units: { month: "måneder", year: "år", week: "uger", day: "dage" }, after: "efter {t} {unit}",
+      caveat: "Sammenligning mellem scenarier i et tegnet kort — ikke en prognose",
+      changeTitle: "Ændring mod “{b}” ved slutningen"
     },
     en: {
       skip: "Skip to the map as text", about: "About this map", diagram: "Causal loop diagram",
@@ -69,7 +71,9 @@
       linkText: "{a} → {b}: {how}", sameShort: "same direction (+)", oppositeShort: "opposite direction (−)",
       unknownShort: "sign not agreed (?)", laterShort: "after a while", theme: "Theme",
       atEnd: "At the end ({t}), highest first:", baseline: "As now (no new actions)", time: "time {t}",
-      units: { month: "months", year: "years", week: "weeks", day: "days" }, after: "after {t} {unit}"
+      units: { month: "months", year: "years", week: "weeks", day: "days" }, after: "after {t} {unit}",
+      caveat: "A comparison between scenarios of a hand-drawn map — not a forecast",
+      changeTitle: "Change against “{b}” at the end"
     }
   };
   var LANGUAGE_NAMES = { da: "Dansk", en: "English", de: "Deutsch", sv: "Svenska", nb: "Norsk" };
@@ -98,6 +102,14 @@
     return "";
   }
   function label(id) { return txt(DATA.variables[id].label) || id; }
+  // a number with `digits` significant figures in the page's language (Danish: 0,047 and 1.500); `signed`: +0,20
+  function num(x, digits, signed) {
+    var rounded = Number(x.toPrecision(digits));
+    var options = { maximumSignificantDigits: digits, useGrouping: true };
+    if (signed) { options.signDisplay = "exceptZero"; options.minimumSignificantDigits = digits; }  // +0,10 as in the table
+    try { return rounded.toLocaleString(lang === "da" ? "da-DK" : "en-US", options).replace("\u2212", "-"); }
+    catch (e) { var s = (signed && rounded > 0 ? "+" : "") + rounded; return lang === "da" ? s.replace(".", ",") : s; }
+  }
   function lower(text) {
     var first = text.split(/[ -]/)[0];
     return first.length > 1 && first === first.toUpperCase() && first !== first.toLowerCase() ? text
@@ -411,12 +423,12 @@
       [lo, (lo + hi) / 2, hi].forEach(function (v) {
         svg.appendChild(svgEl("line", { x1: L, x2: W - R, y1: sy(v), y2: sy(v), stroke: "#e2dfd8" }));
         var tick = svgEl("text", { x: L - 6, y: sy(v) + 4, "text-anchor": "end", "font-size": 11, fill: "#5c6773" });
-        tick.textContent = Number(v.toPrecision(3)).toString();
+        tick.textContent = num(v, 3);
         svg.appendChild(tick);
       });
       [x0, x1].forEach(function (x, i) {
         var tick = svgEl("text", { x: sx(x), y: H - 8, "text-anchor": i ? "end" : "start", "font-size": 11, fill: "#5c6773" });
-        tick.textContent = Number(x.toPrecision(4)) + (i && chart.unit ? " " + (t("units")[chart.unit] || chart.unit) : "");
+        tick.textContent = num(x, 4) + (i && chart.unit ? " " + (t("units")[chart.unit] || chart.unit) : "");
         svg.appendChild(tick);
       });
       var ends = [], colors = 0;
@@ -432,20 +444,27 @@
           color: color, baseline: baseline, value: series.values[series.values.length - 1] });
       });
       fig.appendChild(svg);
-      var end = Number(x1.toPrecision(4));
+      var end = num(x1, 4);
       var when = chart.unit ? fill(t("after"), { t: end, unit: t("units")[chart.unit] || chart.unit }) : fill(t("time"), { t: end });
       fig.appendChild(el("figcaption", "muted", fill(t("atEnd"), { t: when })));
       // the key in the order the lines end, top to bottom, with the value each reaches
       var key = el("ul", "plain key");
+      var base = ends.filter(function (row) { return row.baseline; })[0];
       ends.slice().sort(function (a, b) { return b.value - a.value; }).forEach(function (row) {
         var li = el("li"), swatch = el("span", row.baseline ? "line dashed" : "line");
         if (!row.baseline) { swatch.style.background = row.color; }
         li.appendChild(swatch);
         li.appendChild(el("span", "name", row.name));
-        li.appendChild(el("span", "value", Number(row.value.toPrecision(3)).toString()));
+        li.appendChild(el("span", "value", num(row.value, 3)));
+        if (base && !row.baseline) {  // the effect, as people read it: two significant figures
+          var change = el("span", "change", "(" + num(row.value - base.value, 2, true) + ")");
+          change.title = fill(t("changeTitle"), { b: base.name });
+          li.appendChild(change);
+        }
         key.appendChild(li);
       });
       fig.appendChild(key);
+      fig.appendChild(el("p", "caveat", t("caveat")));
       box.appendChild(fig);
     });
   }

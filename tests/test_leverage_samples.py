@@ -1,0 +1,195 @@
+"""Issue 13 items 2, 3 and 5: every leverage sample checked (stable, at rest), the wider default
+uncertainty, stocks that start at rest, the press column from the linearisation, and the warnings
+instead of a table of ties."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import gmb.leverage.checks as checks_module
+import gmb.leverage.ranking as ranking_module
+from gmb.cli import main
+from gmb.errors import GmbError
+from gmb.leverage.checks import SampleChecker, _certified
+from gmb.leverage.ranking import leverage, prepare
+from gmb.leverage.uncertainty import MISJUDGE_PROBABILITY, SCALE_RANGE, MapUncertainty
+from gmb.maps.causalmap import CausalMap
+from gmb.maps.store import save_map
+from gmb.sd.spec import build_spec
+
+
+def loop_map(strength=1.2) -> CausalMap:
+    """``a`` and ``b`` in a reinforcing loop of gain ``strength`` × w(b → a), w medium: unstable when
+    the drawn w exceeds 1 / strength; ``c`` pushes ``b``, which is the outcome."""
+    cmap = CausalMap.new("loop", ["en"])
+    for var in ("a", "b", "c"):
+        cmap.add_variable(var, var.upper(), adjust_time=4)
+    cmap.add_link("a", "b", "+", strength=strength)
+    cmap.add_link("b", "a", "+", strength="medium")
+    cmap.add_link("c", "b", "+", strength="weak")
+    cmap.set_outcome(["b"])
+    return cmap
+
+
+def stock_map() -> CausalMap:
+    """A stock whose medium inflow (from ``births``) and medium outflow (from ``deaths``) balance for
+    the map's numbers; it drives ``mood``."""
+    cmap = CausalMap.new("stock", ["en"])
+    for var in ("births", "deaths", "mood"):
+        cmap.add_variable(var, var.title(), adjust_time=3)
+    cmap.add_variable("people", "People", kind="stock", initial=10)
+    cmap.add_link("births", "people", "+", flow="inflow", strength="medium")
+    cmap.add_link("deaths", "people", "-", flow="outflow", strength="medium")
+    cmap.add_link("people", "mood", "+", strength="weak")
+    cmap.set_outcome(["mood"])
+    return cmap
+
+
+# -- the wider default uncertainty -------------------------------------------------------------------------
+def test_classes_are_misjudged_and_their_numbers_scaled_by_default():
+    cmap = loop_map()
+    draws = MapUncertainty(cmap, build_spec(cmap, unknown_links="include")).draw(seed=3, start=0, stop=4000)
+    medium = draws.settings["w_b_to_a"]                     # medium: 0.375–0.625; weak 0.125–0.375; strong 0.625–0.875
+    factor_low, factor_high = SCALE_RANGE
+    assert medium.min() >= 0.125 * factor_low and medium.max() <= 0.875 * factor_high
+    assert 0.9 * 2 * MISJUDGE_PROBABILITY < ((medium < 0.375 * factor_low) | (medium > 0.625 * factor_high)).mean() \
+        or medium.std() > 0.15                            # wider than the class alone (std of U(0.375, 0.625) ≈ 0.07)
+    assert (draws.settings["w_a_to_b"] == 1.2).all()      # a number: held fixed, not scaled
+    notes = " ".join(MapUncertainty(cmap, build_spec(cmap)).notes())
+    assert "misjudged" in notes and "×0.5" in notes and "×1.5" in notes and "disputed structure" in notes
+
+
+def test_structure_is_drawn_by_default_and_can_be_switched_off():
+    cmap = loop_map()
+    cmap.add_link("c", "a", "?", strength="strong")
+    spec = build_spec(cmap, unknown_links="include")
+    drawn = MapUncertainty(cmap, spec).draw(seed=1, start=0, stop=300).settings["w_c_to_a"]
+    assert 0.35 < (drawn > 0).mean() < 0.65
+    assert (MapUncertainty(cmap, spec, structure=False).draw(seed=1, start=0, stop=300).settings["w_c_to_a"] == 0).all()
+    assert prepare(cmap).uncertainty.structure and not prepare(cmap, structure=False).uncertainty.structure
+
+
+def test_a_stock_whose_flows_balance_starts_at_rest_in_every_sample():
+    cmap = stock_map()
+    spec = build_spec(cmap, unknown_links="include")
+    model = MapUncertainty(cmap, spec)
+    draws = model.draw(seed=2, start=0, stop=300)
+    inflow, outflow = draws.settings["w_births_to_people"], draws.settings["w_deaths_to_people"]
+    assert inflow.std() > 0.05                                 # still drawn
+    assert np.allclose(inflow, outflow, rtol=1e-12, atol=0)   # births and deaths start at 1: equal weights
+    assert not SampleChecker(spec).check(draws.settings, draws.adjust_times).restless.any()
+    # drawn independently, as before, the stock would drift in almost every sample — and be caught
+    model.balanced = []
+    loose = model.draw(seed=2, start=0, stop=300)
+    assert SampleChecker(spec).check(loose.settings, loose.adjust_times).restless.mean() > 0.9
+
+
+def test_a_stock_not_at_rest_in_the_map_itself_is_a_warning_not_an_exclusion(tmp_path):
+    cmap = stock_map()
+    cmap.remove_link("deaths", "people")
+    result = leverage(cmap, samples=20, seed=1, horizon=12, workers=1)
+    assert result.not_at_rest == 0 and result.excluded == 0
+    assert any("not at rest: people" in w for w in result.warnings)
+
+
+# -- stability of each sample -------------------------------------------------------------------------------
+def test_the_cheap_test_never_clears_an_unstable_matrix():
+    rng = np.random.default_rng(0)
+    a = rng.normal(0, 0.4, (400, 6, 6)) * (rng.random((400, 6, 6)) < 0.5)
+    a[:, np.arange(6), np.arange(6)] = -rng.uniform(0.2, 1.5, (400, 6))
+    growth = np.linalg.eigvals(a).real.max(axis=-1)
+    certified = _certified(a)
+    assert certified.any() and not (certified & (growth > 0)).any()
+
+
+def test_unstable_samples_are_counted_reported_and_left_out():
+    result = leverage(loop_map(), samples=200, seed=5, horizon=24, workers=1)
+    draws = prepare(loop_map()).uncertainty.draw(5, 0, 200)
+    expected = draws.settings["w_b_to_a"] * 1.2 > 1                 # loop gain above 1
+    assert 0 < expected.sum() < 200
+    assert result.unstable == expected.sum() and result.excluded == expected.sum()
+    assert result.effects.final.shape[0] == 200 - expected.sum()
+    assert any(f"{expected.sum()} of 200 samples unstable" in w for w in result.warnings)
+    kept = leverage(loop_map(), samples=200, seed=5, horizon=24, workers=1, exclude=False)
+    assert kept.effects.final.shape[0] == 200 and kept.unstable == expected.sum()
+
+
+def test_every_sample_unstable_is_a_one_line_error(tmp_path):
+    with pytest.raises(GmbError, match="all 30 samples are unstable"):
+        leverage(loop_map(strength=20.0), samples=30, seed=1, horizon=12, workers=1)
+    save_map(loop_map(strength=20.0), tmp_path / "map.yaml")
+    result = CliRunner().invoke(main, ["leverage", str(tmp_path / "map.yaml"), "--samples", "30", "--seed", "1"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and "unstable" in result.stderr
+
+
+def test_checks_and_effects_are_the_same_however_the_samples_are_run(monkeypatch):
+    first = leverage(loop_map(), samples=60, seed=8, horizon=12, workers=1)
+    pooled = leverage(loop_map(), samples=60, seed=8, horizon=12, workers=2)
+    monkeypatch.setattr(ranking_module, "RUNS_PER_CHUNK", 7)
+    monkeypatch.setattr(ranking_module, "CHECK_CHUNK", 7)
+    monkeypatch.setattr(checks_module, "CHECK_CHUNK", 7)
+    small = leverage(loop_map(), samples=60, seed=8, horizon=12, workers=1)
+    for other in (pooled, small):
+        assert np.array_equal(first.effects.final, other.effects.final)
+        assert (first.unstable, first.excluded) == (other.unstable, other.excluded)
+    assert first.unstable > 0
+
+
+# -- press column ------------------------------------------------------------------------------------------
+def test_press_is_the_long_run_change_in_absolute_units():
+    result = leverage(loop_map(strength=0.5), samples=20, seed=1, horizon=240, workers=1)
+    press = dict(zip([c.id for c in result.candidates], result.press))
+    # c → b weak (0.25): b's long-run change is 0.1 × 0.25 / (1 − 0.5 × 0.5)
+    assert press["c"] == pytest.approx(0.1 * 0.25 / (1 - 0.25))
+    assert result.press_note == ""
+
+
+def test_an_unstable_map_has_no_press_values_and_says_why():
+    cmap = loop_map(strength=2.5)                         # unstable for the map's own medium (0.5 × 2.5 > 1)
+    cmap.set_link("b", "a", {"strength": "weak"})         # …but stable for some draws
+    cmap.set_link("b", "a", {"strength": 0.5})
+    result = leverage(cmap, samples=5, seed=1, horizon=12, workers=1, exclude=False)
+    assert result.press == [None] * len(result.candidates) and "unstable" in result.press_note
+    assert any(note.startswith("press rank —") for note in result.notes)
+
+
+# -- nothing to rank ---------------------------------------------------------------------------------------
+def test_a_map_of_only_unknown_links_warns_instead_of_a_table(tmp_path):
+    cmap = CausalMap.new("unknown", ["en"])
+    for var in ("a", "b", "c"):
+        cmap.add_variable(var, var.upper(), adjust_time=2)
+    cmap.add_link("a", "c", "?")
+    cmap.add_link("b", "c", "?")
+    cmap.set_outcome(["c"])
+    result = leverage(cmap, samples=20, seed=1, horizon=12, workers=1, structure=False)
+    assert set(result.flags) == {"all_unknown", "all_tied"}
+    save_map(cmap, tmp_path / "map.yaml")
+    shown = CliRunner().invoke(main, ["leverage", str(tmp_path / "map.yaml"), "--samples", "20", "--seed", "1"])
+    assert shown.exit_code == 0 and "polarity ?" in shown.stderr and "P(top 3)" not in shown.stdout
+    report = json.loads(CliRunner().invoke(main, ["leverage", str(tmp_path / "map.yaml"), "--samples", "20",
+                                                  "--seed", "1", "--json"]).stdout)
+    assert "all_unknown" in report["flags"] and report["checks"]["excluded"] == 0
+
+
+@pytest.mark.parametrize("samples", ["0", "-5"])
+def test_no_samples_is_a_one_line_error(tmp_path, samples):
+    save_map(loop_map(strength=0.5), tmp_path / "map.yaml")
+    result = CliRunner().invoke(main, ["leverage", str(tmp_path / "map.yaml"), "--samples", samples])
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "--samples" in result.stderr and "Traceback" not in result.output
+
+
+def test_the_counts_are_in_the_json_and_csv(tmp_path):
+    save_map(loop_map(), tmp_path / "map.yaml")
+    result = CliRunner().invoke(main, ["leverage", str(tmp_path / "map.yaml"), "--samples", "100", "--seed", "5",
+                                       "--horizon", "12", "--workers", "1", "--json", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["checks"]["unstable"] > 0 and report["checks"]["used"] == 100 - report["checks"]["excluded"]
+    header = (tmp_path / "out" / "leverage.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert "samples_used" in header and "samples_excluded" in header
