@@ -41,24 +41,25 @@ def test_loops_table_in_the_first_language(small):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == f"2 feedback loops in {small}: 1 reinforcing (R), 1 balancing (B), 0 of unknown polarity (?)"
-    assert lines[2].split() == ["id", "kind", "length", "loop"]
-    assert lines[3].split()[1:] == "B 2 Skærmtid → Søvn → Skærmtid".split()
+    assert lines[2] == "All 2 (through Humør first, shortest first):"  # the outcome is Humør
+    assert lines[3].split() == ["id", "kind", "length", "loop"]
     assert lines[4].split()[1:] == "R 3 Humør → Venner → Søvn → Humør".split()
+    assert lines[5].split()[1:] == "B 2 Skærmtid → Søvn → Skærmtid".split()
     assert "In most loops: Søvn 2 · Humør 1 · Skærmtid 1 · Venner 1" in lines
-    assert "NOT ALL" not in result.output
+    assert "--max-length" not in result.output  # the map has no longer loops
 
 
 def test_loops_json_and_a_plain_cut(small):
     data = json.loads(run("loops", small, "--json").stdout)
     assert [(l["polarity"], l["length"], l["variables"]) for l in data["loops"]] == [
-        ("B", 2, ["skaerm", "soevn"]), ("R", 3, ["humoer", "venner", "soevn"])]
-    assert data["counts"] == {"R": 1, "B": 1, "?": 0} and data["complete"] is True
+        ("R", 3, ["humoer", "venner", "soevn"]), ("B", 2, ["skaerm", "soevn"])]
+    assert data["count"]["by_polarity"] == {"R": 1, "B": 1, "?": 0} and data["count"]["stated"] == "2 feedback loops"
     assert set(data["loops"][0]) >= {"id", "polarity", "length", "variables"}
     cut = json.loads(run("loops", small, "--json", "--limit", "1").stdout)
-    assert len(cut["loops"]) == 1 and cut["complete"] is False
+    assert len(cut["loops"]) == 1 and cut["count"]["total"] == 2
     text = run("loops", small, "--max-length", "2").output
-    assert ("NOT ALL LOOPS ARE LISTED: only loops of up to 2 variables were looked for, "
-            "and the map has longer ones") in text
+    assert text.startswith("1 feedback loop of up to 2 variables (the map has longer ones, not counted) in ")
+    assert "Count longer loops with --max-length N (0: any length)." in text
     through = json.loads(run("loops", small, "--through", "Venner", "--json").stdout)
     assert [l["variables"] for l in through["loops"]] == [["humoer", "venner", "soevn"]]
 
@@ -72,7 +73,7 @@ def test_loops_on_a_map_without_loops(tmp_path):
 
 
 def test_naming_a_loop_writes_the_map_and_shows_in_the_listing(small):
-    loop_id = json.loads(run("loops", small, "--json").stdout)["loops"][0]["id"]
+    loop_id = json.loads(run("loops", small, "--json").stdout)["loops"][1]["id"]
     result = run("loop", "name", small, loop_id[:6], "Skærm mod søvn")
     assert result.exit_code == 0, result.output
     assert result.output == f"named loop {loop_id} (Skærmtid → Søvn → Skærmtid): Skærm mod søvn\n"
@@ -97,7 +98,7 @@ def test_analyze_table_json_and_csv(small, tmp_path):
     assert result.exit_code == 0, result.output
     # 7 links of 5·4 possible; shortest chains: 16 reachable ordered pairs, 28 links in all
     assert result.output.startswith(f"{small}: 5 variables, 7 links, density 0.350, average path length 1.75 links")
-    assert "Feedback loops: 2 (R 1, B 1, ? 0)" in result.output
+    assert "\n2 feedback loops: R 1, B 1, ? 0\n" in result.output
     # Søvn: 3 causes, 2 effects; on the shortest chains of 7 of the 4·3 ordered pairs of others;
     # reaches Skærmtid and Humør in 1 link, Venner in 2: closeness (3/4)·(3/4); in both loops
     rows = [line.split() for line in result.output.splitlines()]
@@ -169,10 +170,22 @@ def test_counts_of_one_are_singular_and_few_samples_are_explained(tmp_path):
     assert run("paths", path, "a", "c").output.startswith("1 path from A to C: 0 raise it (+), 0 lower it (−), "
                                                           "1 of unknown sign (?)")
     press = run("press", path, "--samples", "20", "--seed", "3")
+    assert press.exit_code == 2 and press.stdout == ""  # 20 stable samples are too few to call directions
+    assert press.stderr.startswith("error: only 20 of 20 weight samples (seed 3) were stable, fewer than the 100 "
+                                   "needed to call directions") and press.stderr.count("\n") == 1
+    press = run("press", path, "--samples", "20", "--seed", "3", "--min-stable", "20")
     assert press.exit_code == 0, press.output
-    assert ("20 weight samples (seed 3, weights uniform 0-1), 20 stable and used; 1 link of unknown polarity got "
-            "random signs") in press.output
-    assert "Only 20 samples were drawn, so each share below is uncertain by about ±22%" in press.output
+    assert ("20 weight samples (seed 3, weights within their strength classes), 20 stable and used; 1 link of "
+            "unknown polarity got random signs") in press.output
+
+
+def test_press_draws_within_strength_classes_unless_told_uniform():
+    """QPress-style uniform weights leave only 2 of 1000 draws of the example map stable: refused, not printed."""
+    default = json.loads(run("press", HAVNDAL, "--seed", "1", "--json").stdout)
+    assert default["weights"] == "strengths" and default["stable"] >= 100
+    uniform = run("press", HAVNDAL, "--seed", "1", "--weights", "uniform")
+    assert uniform.exit_code == 2 and "pushed variable" not in uniform.output
+    assert "raise --samples or draw the weights within their strength classes (--weights strengths)" in uniform.stderr
 
 
 def test_every_analysis_command_has_help():
@@ -185,10 +198,10 @@ def test_every_analysis_command_has_help():
 @pytest.mark.skipif(not HAVNDAL.exists(), reason="the example map is not there yet")
 def test_the_example_map():
     cmap = load_map(HAVNDAL)
-    data = json.loads(run("loops", HAVNDAL, "--max-length", "6", "--json").stdout)
+    data = json.loads(run("loops", HAVNDAL, "--max-length", "6", "--all", "--json").stdout)
     expected = sum(1 for _ in nx.simple_cycles(cmap.graph, length_bound=6))
     assert len(data["loops"]) == expected > 0
-    assert sum(data["counts"].values()) == expected
+    assert sum(data["count"]["by_polarity"].values()) == data["count"]["total"] == expected
     analysis = json.loads(run("analyze", HAVNDAL, "--json").stdout)
     assert analysis["variables_count"] == cmap.graph.number_of_nodes()
     assert analysis["links_count"] == cmap.graph.number_of_edges()
@@ -198,6 +211,6 @@ def test_the_example_map():
     paths = json.loads(run("paths", HAVNDAL, action, outcome, "--max-length", "5", "--json").stdout)
     assert paths["paths"] and all(p["variables"][0] == action and p["variables"][-1] == outcome for p in paths["paths"])
     press = json.loads(run("press", HAVNDAL, "--samples", "300", "--seed", "1", "--json").stdout)
-    assert press["outcome"] == outcome and press["stable"] <= 300 and press["weights"] == "uniform"
+    assert press["outcome"] == outcome and press["stable"] <= 300 and press["weights"] == "strengths"
     within = run("press", HAVNDAL, "--samples", "300", "--seed", "1", "--weights", "strengths")
     assert "weights within their strength classes), 300 stable and used" in within.output

@@ -123,7 +123,7 @@ def test_set_variable_dotted_keys_and_deletion(cmap):
     cmap.set_variable("Trivsel", {"label.en": "Wellbeing", "source.workshop": "w1", "adjust_time": 6})
     assert cmap.graph.nodes["wellbeing"] == {"label": {"da": "Trivsel", "en": "Wellbeing"},
                                              "source": {"workshop": "w1"}, "adjust_time": 6}
-    cmap.set_variable("wellbeing", {"adjust_time": None, "source.workshop": None, "missing": None})
+    cmap.set_variable("wellbeing", {"adjust_time": None, "source.workshop": None, "units": None})  # units: not there
     assert cmap.graph.nodes["wellbeing"] == {"label": {"da": "Trivsel", "en": "Wellbeing"}, "source": {}}
     cmap.graph.nodes["sleep"]["label"] = "Søvn"     # hand-written plain label becomes {first language: text}
     cmap.set_variable("sleep", {"label.en": "Sleep"})

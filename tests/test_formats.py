@@ -91,17 +91,22 @@ def test_graphml_holds_flat_attributes_and_positions(tmp_path):
     assert "&lt;script&gt;" in text and "<script>" not in text
 
 
-def test_csv_round_trip_keeps_what_csv_holds():
+def test_csv_round_trip_keeps_the_map_including_title_themes_and_loops():
     cmap = rich_map()
     again, warnings, files = round_trip(cmap, "map.csv")
-    assert files == ["map.csv", "map.variables.csv"]
-    assert len(warnings) == 1 and "read the variables from" in warnings[0]
-    assert strict(dict(again.graph.nodes(data=True))) == strict(dict(cmap.graph.nodes(data=True)))
-    assert strict(list(again.links())) == strict(list(cmap.links()))
-    assert again.languages == ["da", "en"] and again.outcome == ["mental_health"]
-    assert again.layout == cmap.layout
+    assert files == ["map.csv", "map.variables.csv", "map.map.csv"]
+    assert len(warnings) == 2 and "read the title, languages, themes and loops from" in warnings[0]
+    assert "read the variables from" in warnings[1]
+    assert strict(again.to_data()) == strict(cmap.to_data())
+    assert [(u, v) for u, v, _ in again.links()] == [(u, v) for u, v, _ in cmap.links()]
+
+
+def test_csv_without_its_map_csv_labels_themes_by_id_and_titles_by_name(tmp_path):
+    files = export_map(rich_map(), tmp_path / "map.csv")
+    Path(files[2]).unlink()
+    again, _ = import_map(tmp_path / "map.csv")
     assert again.themes == {"screens": {"label": {"da": "screens"}}, "community": {"label": {"da": "community"}}}
-    assert again.title == "map"
+    assert again.title == "map" and again.loops == {}
 
 
 def test_csv_export_writes_a_plain_edge_list(tmp_path):
@@ -330,9 +335,7 @@ def test_csv_round_trip_of_random_maps(cmap):
     assert strict(dict(again.graph.nodes(data=True))) == strict(dict(cmap.graph.nodes(data=True)))
     assert strict(list(again.links())) == strict(list(cmap.links()))
     assert again.languages == cmap.languages and again.outcome == cmap.outcome
-    assert again.layout == cmap.layout
-    used = {a["theme"] for _, a in cmap.graph.nodes(data=True) if "theme" in a}
-    assert again.themes == {t: x for t, x in cmap.themes.items() if t in used}
+    assert again.layout == cmap.layout and again.themes == cmap.themes
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -360,9 +363,13 @@ def test_cli_import_then_export(tmp_path):
     expected = rich_map().to_data() | {"title": "Trivsel i Havndal"}
     assert strict(saved.to_data()) == strict(expected)
     result = run("export", tmp_path / "map.yaml", "-o", tmp_path / "out.csv", "--variables", tmp_path / "v.csv")
-    assert result.exit_code == 0 and result.stdout == f"wrote {tmp_path / 'out.csv'}, {tmp_path / 'v.csv'}\n"
+    assert result.exit_code == 0
+    assert result.stdout == f"wrote {tmp_path / 'out.csv'}, {tmp_path / 'v.csv'}, {tmp_path / 'out.map.csv'}\n"
     again = run("import", tmp_path / "out.csv", "--variables", tmp_path / "v.csv", "-o", tmp_path / "again.yaml")
-    assert again.exit_code == 0 and again.stderr == ""
+    assert again.exit_code == 0
+    assert again.stderr == (f"warning: {tmp_path / 'out.csv'}: read the title, languages, themes and loops from "
+                            f"{tmp_path / 'out.map.csv'} (found beside it)\n")
+    assert strict(load_map(tmp_path / "again.yaml").to_data()) == strict(saved.to_data())
     assert strict(list(load_map(tmp_path / "again.yaml").links())) == strict(list(saved.links()))
 
 

@@ -176,12 +176,12 @@ def test_one_loop_is_counted_in_the_singular_and_a_named_loop_says_its_kind(visi
     cmap.remove_link("tired", "rest")
     loop = name_loop(cmap, "screen_time > sleep > tired", "Skærmen holder dig vågen", "da")
     page = visit(cmap)
-    assert page.page.inner_text("#loops-summary") == "1 løkke: 1 forstærkende, 0 balancerende."
+    assert page.page.inner_text("#loops-summary") == "1 feedback-løkke: 1 forstærkende, 0 balancerende."
     page.page.click(f"#loop-list button[data-loop='{loop.id}']")
     assert page.page.inner_text("#details h3") == "R Skærmen holder dig vågen"
     assert page.page.inner_text("#details .kind") == "Forstærkende løkke"
     page.page.click("#languages button[data-lang='en']")
-    assert page.page.inner_text("#loops-summary") == "1 loop: 1 reinforcing, 0 balancing."
+    assert page.page.inner_text("#loops-summary") == "1 feedback loop: 1 reinforcing, 0 balancing."
     assert page.page.inner_text("#details .kind") == "Reinforcing loop"
 
 
@@ -259,6 +259,32 @@ def test_results_add_one_chart_line_per_scenario(visit, tmp_path):
     page.page.click("#languages button[data-lang='en']")
     assert page.js(keys) == [["<img src=x onerror=alert(1)>", "1.2"], ["As now (no new actions)", "1"]]
     assert page.js("window.__alerts") == [] and page.errors == []
+
+
+def test_a_band_from_simulate_band_is_shaded_under_its_line_and_labelled(visit, tmp_path):
+    cmap = loop_map()
+    results = tmp_path / "sim"
+    results.mkdir()
+    (results / "results.csv").write_text("scenario,time,variable,value\nbaseline,0,sleep,1\nbaseline,12,sleep,1\n"
+                                         "rules,0,sleep,1\nrules,12,sleep,1.2\n", encoding="utf-8")
+    (results / "bands.csv").write_text("scenario,time,variable,p05,p95,draws\nbaseline,0,sleep,1,1,180\n"
+                                       "baseline,12,sleep,1,1,180\nrules,0,sleep,1,1,180\nrules,12,sleep,1.05,1.5,180\n",
+                                       encoding="utf-8")
+    page = visit(cmap, results=results, language="da")
+    bands = ("Array.from(document.querySelectorAll('#chart-list svg g.bands polygon.band'))"
+             ".map(p => [p.getAttribute('fill'), p.querySelector('title').textContent])")
+    assert page.js(bands) == [["#8b929c", "Som nu (ingen nye tiltag): 5–95 % af 180 udgaver af kortet"],
+                              ["#0072b2", "rules: 5–95 % af 180 udgaver af kortet"]]
+    # the band lies under the lines, reaches 1.5 at the end (the chart's top), and is said in words
+    assert page.js("document.querySelector('#chart-list svg g.bands').nextElementSibling.tagName") == "polyline"
+    top = page.js("Math.min(...document.querySelectorAll('#chart-list polygon.band')[1].getAttribute('points')"
+                  ".split(' ').map(p => +p.split(',')[1]))")
+    assert top == 10                                             # T, the top margin: max = 1.5
+    assert page.page.inner_text("#chart-list .band-note") == "Skraveret: 5–95 % af 180 udgaver af kortet"
+    assert page.page.inner_text("#chart-list .key .range") == "5–95 %: 1,05 … 1,5"
+    page.page.click("#languages button[data-lang='en']")
+    assert page.page.inner_text("#chart-list .band-note") == "Shaded: 5–95% of 180 versions of the map"
+    assert page.errors == []
 
 
 @pytest.mark.skipif(not EXAMPLE.exists(), reason="the example map models/havndal.yaml is not there yet")

@@ -94,7 +94,7 @@ def test_a_failed_write_leaves_the_folder_exactly_as_it_was(folder, monkeypatch)
     before = snapshot(out)
     import gmb.render.plots
 
-    def full_disk(results, cmap, var, path, lang):
+    def full_disk(results, cmap, var, path, *args, **kwargs):
         Path(path).write_bytes(b"half a picture")
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 

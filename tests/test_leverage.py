@@ -14,7 +14,8 @@ from click.testing import CliRunner
 import gmb.leverage.ranking as leverage_module
 from gmb.cli import main
 from gmb.errors import GmbError
-from gmb.leverage.ranking import leverage, prepare, summarize
+from gmb.leverage.ranking import leverage, prepare
+from gmb.leverage.results import summarize
 from gmb.leverage.uncertainty import MapUncertainty
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.schema import strength_ranges
@@ -166,7 +167,8 @@ def test_leverage_command_writes_table_csv_json_png(tmp_path):
     first = report["candidates"][0]
     assert {"id", "median", "p05", "p95", "p_positive", "p_top3"} <= set(first)
     assert first["p05"] <= first["median"] <= first["p95"]
-    assert sorted(p.name for p in out.iterdir()) == ["leverage.csv", "leverage.json", "leverage.png"]
+    assert sorted(p.name for p in out.iterdir()) == ["leverage.csv", "leverage.json", "leverage.png", "pairwise.csv",
+                                                     "sensitivity.csv"]
     assert (out / "leverage.csv").read_text(encoding="utf-8").startswith(
         "group,rank,id,label,kind,direction,effect,effect_p05,effect_p95,p_direction,p_top3,magnitude_rank,median,")
     table = run(["leverage", EXAMPLE, "--samples", 30, "--seed", 1, "--lang", "en"])

@@ -157,7 +157,7 @@ def test_a_delayed_action_on_from_time_0_acts_in_proportion_to_its_level():
     cmap.add_link("camp", "a", "+", delay=3)
     cmap.add_link("a", "b", "-", delay=1.5)
     spec = build_spec(cmap)
-    assert "SMTH3(camp, 3, 0.0)" in to_xmile(spec)
+    assert "SMTH3(camp, delay_camp_to_a, 0.0)" in to_xmile(spec)
     assert_same_as_pysd(spec, {"level_camp": np.array([0.6, 1.7, -0.4]), "w_a_to_b": np.array([0.5, 1.0, 2.0])}, 6, 0.5)
     a = BatchModel(spec).run({"level_camp": np.array([0.6, 1.0, 0.0])}, 6, 0.5).values["a"]
     np.testing.assert_allclose(a[0] - a[2], 0.6 * (a[1] - a[2]), rtol=1e-12, atol=1e-15)

@@ -177,7 +177,8 @@ def test_table_in_danish_time_units_lines_up_under_its_header(tmp_path):
                                      encoding="utf-8")
     result = invoke("simulate", path, "--scenarios", tmp_path / "s.yaml")
     assert result.exit_code == 0, result.output
-    title, caveat, header, row = result.stdout.splitlines()
+    title, caveat, header, row, blank, how, files = result.stdout.splitlines()
+    assert how.startswith("Sådan læses tabellen: 1 er niveauet i dag") and files.startswith("Gem tallene")
     assert title == "Humør efter 10 år (udgangspunkt 1; dt 0,0417 år)"
     assert caveat == "Sammenligning mellem scenarier i et tegnet kort — ikke en prognose"
     assert header == "  scenarie       værdi    ændring  ændring %"

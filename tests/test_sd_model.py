@@ -114,7 +114,7 @@ def test_generated_indicated_value_is_the_formula_of_the_design():
 def test_untunable_inputs_are_written_as_numbers():
     spec = build_spec(chain_map())
     text = to_xmile(spec, tunable={"level_walks"})
-    assert 'name="w_sleep_to_mood"' not in text and "0.75 * (SMTH3(sleep, 6, 1.0) - 1)" in text
+    assert 'name="w_sleep_to_mood"' not in text and "0.75 * (SMTH3(sleep, delay_sleep_to_mood, 1.0) - 1)" in text
     assert "push_mood" not in text and 'name="level_walks"' in text
     full = to_xmile(spec)
     assert all(f'name="{name}"' in full for name in spec.parameters())
@@ -152,7 +152,7 @@ def test_ledger_records_defaults_overrides_and_what_was_left_out():
     assert "`worry → mood`: polarity not agreed (?)" in left_out
     assert "`mood → worry`: `worry` follows its own equation" in left_out
     assert "| `sleep` | Søvn | `sleep` | stock, adjusts to its indicated value | index, 1 = today | 1 | 3 (given) | 0 … 3 |" in text
-    assert "| `sleep` | `mood` | + | 0.75 | SMOOTH3, 6 |  |" in text
+    assert "| `sleep` | `mood` | + | 0.75 | dmnl | SMOOTH3, 6 |  |" in text
     assert "dt = 0.5 months: " in text and "stable: every mode decays" in text
 
 

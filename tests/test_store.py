@@ -229,7 +229,7 @@ _ids = st.one_of(st.from_regex(r"[a-zæø_][a-z0-9_æø]{0,8}", fullmatch=True),
 def random_maps(draw) -> CausalMap:
     cmap = CausalMap.new(draw(_text), draw(st.sampled_from([["da", "en"], ["da"], ["en", "da"]])))
     for theme in draw(st.lists(_ids, unique=True, max_size=3)):
-        cmap.add_theme(theme, draw(_text) or "t", color=draw(st.one_of(st.none(), _text)))
+        cmap.add_theme(theme, draw(_text) or "t", color=draw(st.one_of(st.none(), st.from_regex(r"#[0-9a-fA-F]{6}", fullmatch=True))))
     variables = draw(st.lists(_ids, unique_by=str.casefold, max_size=8))
     for var in variables:
         label = draw(st.one_of(st.none(), _text, st.dictionaries(st.sampled_from(["da", "en"]), _text, max_size=2)))

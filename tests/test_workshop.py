@@ -130,8 +130,8 @@ def test_cli_show_text_and_json(site):
     result = run("workshop", "show", site)
     assert result.exit_code == 0, result.output
     assert "w0  2024-01-09" in result.output and "participants: 8 (6 leaders, 2 researchers)" in result.output
-    assert "map: maps/b.yaml (group B): 3 variables, 4 links, 2 loops (R 1, B 1, ? 0)" in result.output
-    assert "w2  3 variables, 3 links, 1 loops (R 0, B 1, ? 0)  (variables +1 -1, links +1 -2)  maps/c.yaml" in result.output
+    assert "map: maps/b.yaml (group B): 3 variables, 4 links, 2 feedback loops: R 1, B 1, ? 0" in result.output
+    assert "w2  3 variables, 3 links, 1 feedback loop: R 0, B 1, ? 0  (variables +1 -1, links +1 -2)  maps/c.yaml" in result.output
     data = json.loads(run("workshop", "show", site / "workshop.yaml", "--json").output)
     assert [g["session"] for g in data["growth"]] == ["w1", "w2"] and data["site"] == "demo"
 

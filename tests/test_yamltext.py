@@ -251,7 +251,7 @@ _value = st.recursive(_scalar, lambda inner: st.one_of(
 _id = st.one_of(st.from_regex(r"[a-zø][a-z0-9_]{0,6}", fullmatch=True),
                 st.sampled_from(["123", "true", "a b", "#x", "null", "sleep", "wellbeing"]))
 _var_key = st.sampled_from(["label.da", "label.en", "label", "notes", "units", "adjust_time", "source", "source.quote",
-                            "theme", "kind", "extra"])
+                            "theme", "kind", "min"])
 _link_key = st.sampled_from(["strength", "delay", "notes", "source", "source.quote", "confidence"])
 _pick = st.integers(0, 50)
 _edit = st.one_of(

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from gmb.analysis.loops import LoopCounts, LoopListing, count_loops
+from gmb.analysis.loops import LoopCounts, LoopListing
+from gmb.analysis.loopset import COUNT_CAP, MapLoops, map_loops
 from gmb.analysis.signed import analysis_graph
 from gmb.maps.causalmap import CausalMap
 
@@ -39,17 +40,18 @@ MEASURES = {
 }
 """The columns of :func:`centrality_table`, each explained in one line."""
 
-DEFAULT_LOOP_LIMIT = 10_000
-"""How many loops (the shortest) are counted for the ``loops`` column when none are given."""
+DEFAULT_LOOP_LIMIT = COUNT_CAP
+"""How many loops (the shortest) are counted for the ``loops`` column when none are given (the map's
+loops as :func:`gmb.analysis.loopset.map_loops` defines them)."""
 
 
-def centrality_table(cmap: CausalMap, loops: LoopListing | LoopCounts | None = None) -> list[dict]:
+def centrality_table(cmap: CausalMap, loops: MapLoops | LoopListing | LoopCounts | None = None) -> list[dict]:
     """One row per variable (in file order) with the measures of :data:`MEASURES`, its id and label.
 
     ``betweenness`` is networkx's, normalised for a directed graph (divided by (n-1)(n-2));
     ``closeness`` is networkx's (with the Wasserman-Faust correction for variables that reach
     only part of the map) on the reversed graph, so that it measures distances *from* the variable.
-    ``loops`` counts the loops given, or the :data:`DEFAULT_LOOP_LIMIT` shortest loops.
+    ``loops`` counts the loops given, or the map's loops (:func:`gmb.analysis.loopset.map_loops`).
     """
     graph = analysis_graph(cmap)
     per_loop = _loop_counts(cmap, loops).loops_per_variable()
@@ -70,15 +72,18 @@ def centrality_table(cmap: CausalMap, loops: LoopListing | LoopCounts | None = N
     return rows
 
 
-def map_summary(cmap: CausalMap, loops: LoopListing | LoopCounts | None = None) -> dict:
+def map_summary(cmap: CausalMap, loops: MapLoops | LoopListing | LoopCounts | None = None) -> dict:
     """The map as a whole: its size, density, average path length and loop counts.
 
     ``average_path_length`` is the mean number of links on the shortest chain from one variable to
     another, over the ordered pairs where the second can be reached from the first (``None`` if
-    there are none). ``loops`` counts by polarity; ``loops_complete`` is false if the count was cut.
+    there are none). ``loops`` counts by polarity; ``loops_complete`` is false if some loops were not
+    counted, and ``loops_stated`` says which (:meth:`gmb.analysis.loopset.MapLoops.stated`; ``None``
+    for a plain listing or count).
     """
     graph = analysis_graph(cmap)
-    counts = _loop_counts(cmap, loops)
+    found = map_loops(cmap, listed=0) if loops is None else loops if isinstance(loops, MapLoops) else None
+    counts = _loop_counts(cmap, found or loops)
     lengths = [d for reached in _distances(graph).values() for d in reached.values()]
     return {
         "variables_count": graph.number_of_nodes(),
@@ -89,12 +94,15 @@ def map_summary(cmap: CausalMap, loops: LoopListing | LoopCounts | None = None) 
         "loops_total": counts.total,
         "loops_complete": counts.complete,
         "loops_reason": counts.reason,
+        "loops_stated": found.stated() if found else None,
     }
 
 
-def _loop_counts(cmap: CausalMap, loops: LoopListing | LoopCounts | None) -> LoopCounts:
+def _loop_counts(cmap: CausalMap, loops: MapLoops | LoopListing | LoopCounts | None) -> LoopCounts:
     if loops is None:
-        return count_loops(cmap, limit=DEFAULT_LOOP_LIMIT)
+        return map_loops(cmap, listed=0).counts
+    if isinstance(loops, MapLoops):
+        return loops.counts
     return loops.counts() if isinstance(loops, LoopListing) else loops
 
 

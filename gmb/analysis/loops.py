@@ -42,8 +42,8 @@ from gmb.maps.causalmap import CausalMap
 from gmb.maps.cycles import Adjacency, cycles, longer_exists, shortest_first
 from gmb.maps.loopids import loop_id
 
-__all__ = ["Loop", "LoopListing", "LoopCounts", "find_loops", "count_loops", "find_loop", "loop_id",
-           "name_loop", "tell_loop"]
+__all__ = ["Loop", "LoopListing", "LoopCounts", "LoopSink", "SearchEnd", "find_loops", "count_loops", "find_loop",
+           "loop_id", "name_loop", "tell_loop", "search"]
 
 _ID = re.compile(r"L(\d+)-([0-9a-f]{1,10})", re.IGNORECASE)
 
@@ -156,17 +156,17 @@ def find_loops(cmap: CausalMap, through: str | None = None, max_length: int | No
     ``max_length`` or ``limit`` there. Memory is the listing itself.
     """
     collector = _Collector(cmap, progress)
-    complete, reason = _search(cmap, through, max_length, limit, collector)
+    end = search(cmap, collector, through, max_length, limit)
     collector.loops.sort(key=lambda loop: (loop.length, loop.variables))
-    return LoopListing(collector.loops, complete, reason)
+    return LoopListing(collector.loops, end.complete, end.reason)
 
 
 def count_loops(cmap: CausalMap, through: str | None = None, max_length: int | None = None,
                 limit: int | None = None, progress: Callable[[int, bool], None] | None = None) -> LoopCounts:
     """Count the loops :func:`find_loops` would list, keeping no list (memory stays flat)."""
     counter = _Counter(cmap, progress)
-    complete, reason = _search(cmap, through, max_length, limit, counter)
-    counter.counts.complete, counter.counts.reason = complete, reason
+    end = search(cmap, counter, through, max_length, limit)
+    counter.counts.complete, counter.counts.reason = end.complete, end.reason
     return counter.counts
 
 
@@ -255,8 +255,22 @@ def _loop(cycle: list, signs: dict) -> Loop:
     return Loop(loop_id(cycle), tuple(cycle), _polarity(cycle, signs))
 
 
-def _search(cmap, through, max_length, limit, sink) -> tuple[bool, str | None]:
-    """Feed ``sink`` the loops; returns whether the result is complete, and if not, why."""
+@dataclass(frozen=True)
+class SearchEnd:
+    """How a loop search ended: ``complete`` or not and why; ``cut``, the length at which ``limit``
+    cut it (all shorter loops were found, some of this length); ``longer``, whether loops longer than
+    ``max_length`` exist (``None``: not known, the check ran out of time)."""
+
+    complete: bool
+    reason: str | None = None
+    cut: int | None = None
+    longer: bool | None = False
+
+
+def search(cmap: CausalMap, sink: "LoopSink", through: str | None = None, max_length: int | None = None,
+           limit: int | None = None) -> SearchEnd:
+    """Feed ``sink`` the loops (through a variable, of at most ``max_length`` variables, the ``limit``
+    shortest) and say how the search ended."""
     if max_length is not None and max_length < 1:
         raise GmbError(f"the maximum loop length must be at least 1, not {max_length}")
     if limit is not None and limit < 1:
@@ -269,18 +283,20 @@ def _search(cmap, through, max_length, limit, sink) -> tuple[bool, str | None]:
     if cut is not None:
         listed = sink.found_of_length(cut)
         shorter = f"all loops of up to {cut - 1} variables, and " if cut > 2 else ""
-        return False, f"cut at the limit of {limit} loops: {shorter}{listed} of the loops of {cut} variables"
+        return SearchEnd(False, f"cut at the limit of {limit} loops: {shorter}{listed} of the loops of {cut} "
+                         "variables", cut=cut, longer=None)
     if max_length is None or max_length >= horizon:
-        return True, None
+        return SearchEnd(True)
     longer = longer_exists(cycles(adj, None, through=through), max_length)
     if longer is False:
-        return True, None
+        return SearchEnd(True)
     more = "the map has longer ones" if longer else "longer ones may exist"
-    return False, f"only loops of up to {max_length} variables were looked for, and {more}"
+    return SearchEnd(False, f"only loops of up to {max_length} variables were looked for, and {more}", longer=longer)
 
 
-class _Sink:
-    """Takes found cycles (with their polarity) to ``keep``, counts them per length, reports progress."""
+class LoopSink:
+    """Takes found cycles (with their polarity) to ``keep``, counts them per length, reports progress;
+    ``forget`` drops what was kept when the search starts again."""
 
     def __init__(self, cmap: CausalMap, progress):
         self.signs, self.progress = _signs(cmap), progress
@@ -305,7 +321,7 @@ class _Sink:
         return self.per_length[length]
 
 
-class _Collector(_Sink):
+class _Collector(LoopSink):
     def __init__(self, cmap, progress):
         super().__init__(cmap, progress)
         self.loops: list[Loop] = []
@@ -317,7 +333,7 @@ class _Collector(_Sink):
         self.loops = []
 
 
-class _Counter(_Sink):
+class _Counter(LoopSink):
     def __init__(self, cmap, progress):
         super().__init__(cmap, progress)
         self.counts = LoopCounts()

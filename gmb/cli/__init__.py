@@ -26,7 +26,9 @@ COMMAND_MODULES = {
     "gmb.cli.render": ("html", "circle"),
     "gmb.cli.simulate": ("build", "simulate"),
     "gmb.cli.analysis": ("loops", "loop", "analyze", "paths", "press"),
-    "gmb.cli.leverage": ("leverage", "ideas"),
+    "gmb.cli.leverage": ("leverage",),
+    "gmb.cli.ideas": ("ideas",),  # the ideas group: rank (from gmb.cli.leverage), add, set, list, check
+    "gmb.cli.scenarios": ("scenario",),
 }
 """Which module holds each command: a command's module is imported only when it runs, so that
 ``gmb link add`` does not pay for numpy and PySD."""

@@ -12,21 +12,22 @@ from pathlib import Path
 
 import click
 
-from gmb.analysis.centrality import DEFAULT_LOOP_LIMIT, MEASURES
+from gmb.analysis.centrality import MEASURES
+from gmb.analysis.loopset import COUNT_CAP, LISTED, MAX_LENGTH
 from gmb.cli.common import echo_json, force_option, guarded_outputs, map_argument, warn
 from gmb.errors import GmbError
 from gmb.maps.store import edit_map, load_map
 
-LOOP_LIMIT = 1000
-"""``gmb loops`` lists at most this many loops (the shortest) unless told otherwise."""
 PATH_LIMIT = 200
 """``gmb paths`` lists at most this many paths (the shortest) unless told otherwise."""
-FEW_STABLE = 100
-"""``gmb press`` warns when fewer samples than this were stable."""
+MIN_STABLE = 100
+"""``gmb press`` prints directions only from at least this many stable samples (each share is then
+uncertain by at most about ±10%)."""
 
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-_MAX_LENGTH = click.option("--max-length", type=click.IntRange(min=1), metavar="N",
-                           help="Only loops of at most N variables (dense maps have millions of long loops).")
+_MAX_LENGTH = click.option("--max-length", type=click.IntRange(min=0), default=MAX_LENGTH, show_default=True,
+                           metavar="N", help="Count loops of at most N variables; 0 for any length "
+                           "(dense maps have millions of long loops).")
 
 
 def _limit(default: int, what: str):
@@ -38,58 +39,65 @@ def _limit(default: int, what: str):
 @map_argument
 @click.option("--through", metavar="VAR", help="Only the loops through this variable (id or label).")
 @_MAX_LENGTH
-@_limit(LOOP_LIMIT, "loops")
+@click.option("--limit", type=click.IntRange(min=1), default=LISTED, show_default=True, metavar="N",
+              help="List the N most relevant loops: named ones, then those through the outcome, then the shortest.")
+@click.option("--all", "list_all", is_flag=True, help=f"List every loop counted (at most {COUNT_CAP:,}).")
 @_JSON
-def loops_command(map_path, through, max_length, limit, as_json):
+def loops_command(map_path, through, max_length, limit, list_all, as_json):
     """List the feedback loops: R reinforcing, B balancing, ? a link's polarity not agreed.
 
     \b
     A loop is reinforcing when it has an even number of - links, balancing when odd. Each loop
-    has a stable id; name it with 'gmb loop name'. Shortest loops first.
+    has a stable id; name it with 'gmb loop name'. The count is the one 'gmb analyze',
+    'gmb workshop show' and 'gmb html' give: loops of up to 8 variables, counted up to 10,000.
     Example: gmb loops models/havndal.yaml --through "Søvn"
     """
-    from gmb.analysis.loops import find_loops
+    from gmb.analysis.loops import find_loop
+    from gmb.analysis.loopset import map_loops
 
     cmap = load_map(map_path)
     with _Progress("looking for loops") as progress:
-        listing = find_loops(cmap, through=through, max_length=max_length, limit=limit or None, progress=progress)
-    named = cmap.loops
-    counts = listing.counts()
+        found = map_loops(cmap, through=through, max_length=max_length or None, listed=None if list_all else limit,
+                          progress=progress)
+    counts = found.counts
     if as_json:
         echo_json({"loops": [{"id": loop.id, "polarity": loop.polarity, "length": loop.length,
                               "variables": list(loop.variables), "name": _loop_name(cmap, loop.id)}
-                             for loop in listing.loops],
-                   "counts": counts.by_polarity(), "by_length": counts.by_length(),
-                   "most_looped": [{"id": v, "loops": n} for v, n in counts.most_looped()],
-                   "complete": listing.complete, "reason": listing.reason})
+                             for loop in found.loops],
+                   "count": found.to_dict(), "most_looped": [{"id": v, "loops": n} for v, n in counts.most_looped()]})
         return
     where = f" through {cmap.label(cmap.resolve(through))}" if through else ""
-    if not listing.loops:
-        click.echo(f"No feedback loops{where} in {map_path}: no chain of links leads back to where it started.")
+    if not found.loops:
+        click.echo(f"No feedback loops{where} in {map_path}"
+                   + (f" of up to {found.max_length} variables" if found.longer else "")
+                   + ": no chain of links leads back to where it started.")
         return
     pol = counts.by_polarity()
-    click.echo(f"{_count(counts.total, 'feedback loop')}{where} in {map_path}"
-               f"{'' if listing.complete else ' (not all of them, see below)'}: "
-               f"{pol['R']} reinforcing (R), {pol['B']} balancing (B), {pol['?']} of unknown polarity (?)\n")
+    click.echo(f"{found.stated()}{where} in {map_path}: {pol['R']} reinforcing (R), {pol['B']} balancing (B), "
+               f"{pol['?']} of unknown polarity (?)")
+    outcome = ", ".join(cmap.label(v) for v in cmap.outcome if v in cmap.graph)
+    order = "named first, then " * bool(cmap.loops) + (f"through {outcome} first, " if outcome else "") + "shortest first"
+    shown = (f"All {len(found.loops):,} ({order}):" if len(found.loops) == found.total else
+             f"The {len(found.loops)} most relevant ({order}; all of them with --all):")
     rows = []
-    for loop in listing.loops:
+    for loop in found.loops:
         chain = " → ".join(cmap.label(v) for v in loop.variables + loop.variables[:1])
         name = _loop_name(cmap, loop.id)
         rows.append([loop.id, loop.polarity, str(loop.length), f"«{name}»  {chain}" if name else chain])
-    click.echo(_table(["id", "kind", "length", "loop"], rows, right={2}))
+    click.echo(f"\n{shown}\n" + _table(["id", "kind", "length", "loop"], rows, right={2}))
     click.echo("\nBy length: " + " · ".join(f"{n} of {length}" for length, n in counts.by_length().items()))
     click.echo("In most loops: " + " · ".join(f"{cmap.label(v)} {n}" for v, n in counts.most_looped()))
     click.echo("R: reinforcing (an even number of − links) · B: balancing (odd) · "
                "?: a link's polarity is not agreed")
-    if not listing.complete:
-        click.echo(f"\nNOT ALL LOOPS ARE LISTED: {listing.reason}. "
-                   "Change what is listed with --limit N (0: no limit) and --max-length N.")
-    elif not through:
-        for loop_id in named:
-            if listing.get(loop_id) is None:
-                name = _loop_name(cmap, loop_id)
-                warn(f"loops: {loop_id}{f' ({name})' if name else ''} matches no loop of the map; "
-                     "its links may have changed")
+    if found.longer is not False or found.stopped:
+        click.echo("Count longer loops with --max-length N (0: any length).")
+    for loop_id in cmap.loops:
+        try:
+            find_loop(cmap, loop_id)
+        except GmbError:
+            name = _loop_name(cmap, loop_id)
+            warn(f"loops: {loop_id}{f' ({name})' if name else ''} matches no loop of the map; "
+                 "its links may have changed")
 
 
 @click.group("loop")
@@ -149,12 +157,10 @@ Example: gmb analyze models/havndal.yaml --csv centrality.csv
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
               help="Also write the table of variables to FILE (CSV).")
 @_MAX_LENGTH
-@click.option("--limit", type=click.IntRange(min=1), default=DEFAULT_LOOP_LIMIT, show_default=True, metavar="N",
-              help="Count at most N loops (the shortest) for the loops column.")
 @force_option
-def analyze_command(map_path, as_json, csv_path, max_length, limit, force):
+def analyze_command(map_path, as_json, csv_path, max_length, force):
     from gmb.analysis.centrality import centrality_table, map_summary
-    from gmb.analysis.loops import count_loops
+    from gmb.analysis.loopset import map_loops
     from gmb.maps.outpaths import write_output
 
     cmap = load_map(map_path)
@@ -162,7 +168,7 @@ def analyze_command(map_path, as_json, csv_path, max_length, limit, force):
         raise GmbError(f"--csv {csv_path}: directory {str(Path(csv_path).parent)!r} does not exist; create it "
                        "first or give another file name")
     with _Progress("counting loops") as progress:
-        loops = count_loops(cmap, max_length=max_length, limit=limit, progress=progress)
+        loops = map_loops(cmap, max_length=max_length or None, listed=0, progress=progress)
     table, summary = centrality_table(cmap, loops), map_summary(cmap, loops)
     if csv_path:
         buffer = io.StringIO()
@@ -185,9 +191,7 @@ def analyze_command(map_path, as_json, csv_path, max_length, limit, force):
     click.echo(f"{map_path}: {summary['variables_count']} variables, {summary['links_count']} links, "
                f"density {summary['density']:.3f}, average path length "
                f"{'-' if average is None else f'{average:.2f}'} links")
-    click.echo(f"Feedback loops: {summary['loops_total']}{'' if summary['loops_complete'] else '+'} "
-               f"(R {pol['R']}, B {pol['B']}, ? {pol['?']})"
-               + ("" if summary["loops_complete"] else f"; counted: {summary['loops_reason']}"))
+    click.echo(f"{summary['loops_stated']}: R {pol['R']}, B {pol['B']}, ? {pol['?']}")
     rows = sorted(table, key=lambda r: (-r["degree"], -r["betweenness"], r["label"].casefold()))
     cells = [[r["label"]] + [f"{r[key]:.3f}" if isinstance(r[key], float) else r[key] for key in _COLUMNS.values()]
              for r in rows]
@@ -247,21 +251,25 @@ def paths_command(map_path, source, target, max_length, limit, as_json):
               help="How many sets of link weights to draw.")
 @click.option("--seed", type=int,
               help="Random seed; the same seed gives the same numbers (default: a new one, printed).")
-@click.option("--weights", type=click.Choice(["uniform", "strengths"]), default="uniform", show_default=True,
-              help="Draw link weights uniform on 0-1 (QPress), or within each link's strength class "
-                   "(the map's strengths: numbers, as 'gmb leverage' does).")
+@click.option("--weights", type=click.Choice(["strengths", "uniform"]), default="strengths", show_default=True,
+              help="Draw each link's weight within its strength class (the map's strengths: numbers, as "
+                   "'gmb leverage' does), or uniform on 0-1 whatever the strength (QPress).")
+@click.option("--min-stable", type=click.IntRange(min=1), default=MIN_STABLE, show_default=True, metavar="N",
+              help="Print directions only when at least N samples were stable; otherwise stop with exit 2.")
 @_JSON
-def press_command(map_path, outcome, samples, seed, weights, as_json):
+def press_command(map_path, outcome, samples, seed, weights, min_stable, as_json):
     """Which way the outcome moves in the long run under a sustained push on each variable.
 
     \b
     Levins' loop analysis as in QPress, on the model gmb simulates: link weights are drawn at
-    random (uniform 0-1) with the map's signs (a ? link gets a random sign); each draw's model
-    (adjust times, stocks, equations, delays) is linearised, draws in which the outcome does not
-    settle (a loop runs away or a delayed loop overshoots more each time) are dropped, and the
-    long-run response is solved for each draw that settles.
+    random within each link's strength class (or uniform 0-1 with --weights uniform) with the
+    map's signs (a ? link gets a random sign); each draw's model (adjust times, stocks, equations,
+    delays) is linearised, draws in which the outcome does not settle (a loop runs away or a
+    delayed loop overshoots more each time) are dropped, and the long-run response is solved for
+    each draw that settles.
     'rises' is the share of stable draws in which the outcome goes up; a direction is called
-    up or down when at least 80% of draws agree.
+    up or down when at least 80% of draws agree. With fewer than --min-stable stable draws
+    (default 100) the shares are too uncertain: no directions are printed, and the exit code is 2.
     Example: gmb press models/havndal.yaml --samples 2000 --seed 1
     """
     from gmb.analysis.press import press_response
@@ -269,6 +277,12 @@ def press_command(map_path, outcome, samples, seed, weights, as_json):
     cmap = load_map(map_path)
     seed = secrets.randbelow(1_000_000) if seed is None else seed
     result = press_response(cmap, outcome, samples=samples, seed=seed, weights=weights)
+    if result.stable < min_stable:
+        other = " or draw the weights within their strength classes (--weights strengths)" * (weights == "uniform")
+        raise GmbError(f"only {result.stable} of {result.samples} weight samples (seed {result.seed}) were stable, "
+                       f"fewer than the {min_stable} needed to call directions (in the others a loop runs away or "
+                       f"overshoots more each time round); raise --samples{other}, or check the loops "
+                       f"('gmb loops {map_path}')")
     if as_json:
         echo_json({"outcome": result.outcome, "samples": result.samples, "stable": result.stable,
                    "seed": result.seed, "weights": result.weights, "unknown_links": result.unknown_links,
@@ -281,19 +295,6 @@ def press_command(map_path, outcome, samples, seed, weights, as_json):
     drawn = "uniform 0-1" if weights == "uniform" else "within their strength classes"
     click.echo(f"{result.samples} weight samples (seed {result.seed}, weights {drawn}), {result.stable} stable "
                f"and used{unknown}")
-    other = (" or draw the weights within the map's strength classes (--weights strengths)"
-             if weights == "uniform" else "")
-    if not result.stable:
-        click.echo("No sample was stable: for every draw some reinforcing loop outweighs the variables' "
-                   "self-regulation, or a delayed loop overshoots more each time round, so the outcome does not "
-                   "settle. Check the loops "
-                   f"('gmb loops {map_path}'){other}.")
-        return
-    if result.stable < FEW_STABLE:
-        few = (f"Only {result.stable} of {result.samples} samples were stable (in the others a loop runs away "
-               "or overshoots more each time round)" if result.stable < result.samples else f"Only {result.samples} samples were drawn")
-        click.echo(f"{few}, so each share below is uncertain by about ±{1 / result.stable ** 0.5:.0%}; "
-                   f"raise --samples{other} for firmer numbers.")
     connected = [r for r in result.variables if r["rises"] is not None]
     connected.sort(key=lambda r: (-r["rises"], r["falls"], cmap.label(r["id"]).casefold()))
     click.echo("\n" + _table(["pushed variable", "rises", "falls", "direction"],

@@ -30,7 +30,8 @@ _FORMAT_HELP = f"One of {', '.join(FORMATS)}; by default guessed from the file's
 @click.option("--format", "fmt", metavar="F", help=_FORMAT_HELP)
 @click.option("--variables", type=click.Path(path_type=str),
               help="CSV only: the variables CSV (id,label_da,label_en,theme,kind,…); "
-                   "default NAME.variables.csv beside NAME.csv if it exists.")
+                   "default NAME.variables.csv beside NAME.csv if it exists. The title, themes and loops "
+                   "are read from NAME.map.csv beside NAME.csv if it exists.")
 @click.option("--title", help="The map's title (default: the file's, or its name).")
 @click.option("--force", is_flag=True, help="Replace an existing map file (never the file imported).")
 def import_command(file, out, fmt, variables, title, force):
@@ -54,7 +55,8 @@ def import_command(file, out, fmt, variables, title, force):
               help="The file to write (.csv, .graphml, .json, …).")
 @click.option("--format", "fmt", metavar="F", help=_FORMAT_HELP)
 @click.option("--variables", type=click.Path(path_type=str),
-              help="CSV only: where to write the variables CSV (default NAME.variables.csv beside NAME.csv).")
+              help="CSV only: where to write the variables CSV (default NAME.variables.csv beside NAME.csv); "
+                   "the title, themes and loops go to NAME.map.csv beside NAME.csv.")
 @force_option
 def export_command(map_path, out, fmt, variables, force):
     """Write a map in another format.

@@ -21,6 +21,7 @@ from __future__ import annotations
 import click
 
 from gmb.cli.common import map_argument, parse_assignments, warn
+from gmb.maps.editchecks import labels
 from gmb.maps.schema import KINDS, POLARITIES, STRENGTHS
 from gmb.maps.store import edit_map
 
@@ -40,8 +41,7 @@ def var_group():
 def var_add(map_path, var_id, label, label_en, theme, kind):
     """Add a variable.  Example: gmb var add map.yaml sleep --label Søvn --label-en Sleep"""
     with edit_map(map_path) as cmap:
-        labels = {cmap.languages[0]: label} | ({"en": label_en} if label_en else {})
-        cmap.add_variable(var_id, labels, theme=theme, kind=kind)
+        cmap.add_variable(var_id, labels(cmap.languages, label, label_en), theme=theme, kind=kind)
     click.echo(f"added variable {var_id}")
 
 

@@ -1,4 +1,5 @@
-"""Leverage and the idea bank: ``gmb leverage``, ``gmb ideas rank``, ``gmb ideas check``.
+"""Leverage and the idea bank: ``gmb leverage`` and ``gmb ideas rank`` (the ``ideas`` group is registered by
+:mod:`gmb.cli.ideas`, which adds ``add|set|list|check``).
 
 Each command loads the map (and the idea bank), makes one library call (:mod:`gmb.leverage.ranking`,
 :mod:`gmb.leverage.ideas`), prints a table or JSON, and writes its files with :mod:`gmb.outputs.leverage_files`.
@@ -33,12 +34,13 @@ from contextlib import contextmanager
 import click
 
 from gmb.cli.common import echo_json, force_option, guarded_outputs, map_argument, warn
+from gmb.cli.leverage_tables import print_notes, print_pairs, print_pairwise, print_ranking, print_sensitivity
 from gmb.errors import GmbError
 from gmb.leverage.distributed import DEFAULT_TIMEOUT, SCHEDULER_TIMEOUT, ChunkTimeout
-from gmb.leverage.ranking import DEFAULT_PUSH, DEFAULT_SAMPLES, MEASURES
+from gmb.leverage.ranking import DEFAULT_PUSH, DEFAULT_SAMPLES
+from gmb.leverage.results import MEASURES
+from gmb.leverage.sensitivity import SOBOL_BASE, TRAJECTORIES
 from gmb.maps.store import load_map
-from gmb.render.numbers import share, significant
-from gmb.render.wording import direction_word, words
 from gmb.sd.scenarios import TIME_UNITS
 
 _UNITS = TIME_UNITS | {"": 1.0, "m": 1.0, "mo": 1.0, "y": 12.0, "yr": 12.0, "å": 12.0}
@@ -103,8 +105,14 @@ def _run_options(function):
                    f"default {DEFAULT_PUSH:g}. Not with --ideas: each idea acts as its acts_on says.")
 @click.option("--ideas", "ideas_path", type=click.Path(path_type=str), metavar="FILE",
               help="Rank the ideas of this idea bank instead of the variables (each idea fully in effect).")
+@click.option("--sensitivity/--no-sensitivity", default=True, show_default=True,
+              help="Screen which link judgements and adjust times move the ranking of the top candidates most "
+                   f"(Morris, {TRAJECTORIES} trajectories; a second or so on a map of 30 variables).")
+@click.option("--sobol", is_flag=True,
+              help=f"Screen with Sobol indices (total ST and first-order S1, {SOBOL_BASE} base samples: "
+                   "several times the work of Morris) instead of Morris.")
 def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, measure, scheduler, workers,
-                     timeout, out_dir, lang, as_json, push, ideas_path, force=False):
+                     timeout, out_dir, lang, as_json, push, ideas_path, sensitivity, sobol, force=False):
     """Rank what to push by its simulated effect on the outcome, with how sure that ranking is.
 
     \b
@@ -114,8 +122,11 @@ def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, m
     can do) are ranked first, then the map's states, each by the size of the effect, with the way
     to push (increase / decrease; a higher outcome counts as better). Reported per candidate: the
     median change of the outcome when pushed that way, its 5–95 % interval, P(right direction),
-    P(top 3) and the rank of the analytic press response for the map's own strengths. The CSV and
-    JSON files keep the signed effects in full precision.
+    P(top 3) and the rank of the analytic press response for the map's own strengths. Under it: the
+    pairwise table (how often each of the top five has more effect than each other, on the same
+    samples) and the judgements worth discussing next (which link strengths, disputed links and
+    adjust times move the top five's shares of their combined effect most: Morris μ* and σ, in
+    percentage points). The CSV and JSON files keep the signed effects in full precision.
     Example: gmb leverage models/havndal.yaml --samples 1000 --seed 1 -o out/leverage
     """
     from gmb.leverage.ranking import leverage
@@ -139,14 +150,21 @@ def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, m
                               scheduler=client, workers=workers, progress=progress, timeout=timeout)
     for message in result.warnings:
         warn(message)
+    screened = None
+    if sensitivity and not result.flags:
+        screened = _screen(cmap, result, ideas_path, outcome, months(horizon), _dt(dt), structure, push, measure,
+                           "sobol" if sobol else "morris")
     with guarded_outputs(map_path, ideas_path, force=force):
-        written = write_leverage(result, cmap, out_dir, lang, measure) if out_dir else []
-    report = leverage_report(result, cmap, lang, measure)
+        written = write_leverage(result, cmap, out_dir, lang, measure, screened) if out_dir else []
+    report = leverage_report(result, cmap, lang, measure, screened)
     if as_json:
         echo_json(report | {"files": [str(p) for p in written]})
         return
     if not result.flags:  # otherwise the warnings said why there is no ranking to show
-        _print_ranking(report)
+        print_ranking(report)
+        print_pairwise(report, ideas=bool(ideas_path))
+        print_sensitivity(report)
+        print_notes(report)
     for path in written:
         click.echo(f"wrote {path}")
 
@@ -191,44 +209,36 @@ def ideas_rank_command(map_path, ideas_path, outcome, samples, seed, horizon, dt
         return
     if ranking.leverage.flags:
         return
-    _print_ranking(report, ideas=True)
-    _print_pairs(report, {row["id"]: row["label"] for row in report["candidates"]})
+    print_ranking(report, ideas=True)
+    print_notes(report)
+    print_pairs(report, {row["id"]: row["label"] for row in report["candidates"]})
     for path in written:
         click.echo(f"wrote {path}")
 
 
-@ideas_group.command("check")
-@map_argument
-@click.option("--ideas", "ideas_path", required=True, type=click.Path(path_type=str), metavar="FILE",
-              help="The idea bank, e.g. workshops/havndal/ideas.yaml.")
-@click.option("--lang", help="Language of titles (default: the map's first).")
-@click.option("--json", "as_json", is_flag=True, help="Print the ideas as JSON.")
-def ideas_check_command(map_path, ideas_path, lang, as_json):
-    """Check an idea bank against the map and list its ideas (exit 0 if it is sound, 2 if not).
-
-    Example: gmb ideas check models/havndal.yaml --ideas workshops/havndal/ideas.yaml
-    """
-    from gmb.leverage.ideas import load_ideas
-
-    cmap = load_map(map_path)
-    bank = load_ideas(ideas_path, cmap)
-    rows = [{"id": idea.id, "title": cmap.text(idea.title, lang), "feasibility": idea.feasibility,
-             "cost": idea.cost, "working_group": cmap.text(idea.working_group, lang) or None,
-             "acts_on": [{"variable": e.variable} | ({"level": e.level} if e.level is not None else
-                                                      {"polarity": "+" if e.sign > 0 else "-", "strength": e.strength})
-                         for e in idea.effects]} for idea in bank.ideas]
-    if as_json:
-        echo_json({"ideas_file": bank.path, "ideas": rows})
-        return
-    click.echo(f"{ideas_path}: {len(rows)} ideas, every one acting on variables of {map_path}")
-    for row in rows:
-        acts = ", ".join(f"{cmap.label(e['variable'], lang)} ({e['polarity']}{e['strength']})" if "polarity" in e
-                         else f"{cmap.label(e['variable'], lang)} (level {e['level']:g})" for e in row["acts_on"])
-        cost = "" if row["cost"] is None else f", cost {row['cost']}"
-        click.echo(f"  {row['title']}  [feasibility {row['feasibility']}{cost}]  → {acts}")
-
-
 # -- helpers ---------------------------------------------------------------------------------------
+def _screen(cmap, result, ideas_path, outcome, horizon, dt, structure, push, measure, method):
+    """The sensitivity screening of ``result`` (the same candidates and seed), or None with a warning
+    when there is nothing to screen."""
+    from gmb.leverage.ranking import prepare, variable_candidates
+    from gmb.leverage.sensitivity import sensitivity
+
+    if len(result.candidates) < 2:  # nothing to order
+        return None
+    setup = prepare(cmap, outcome, horizon, dt, structure)
+    if ideas_path:
+        from gmb.leverage.ideas import idea_candidates, load_ideas
+
+        candidates, extra = idea_candidates(setup, load_ideas(ideas_path, cmap))
+    else:
+        candidates, extra = variable_candidates(setup, DEFAULT_PUSH if push is None else push), []
+    try:
+        return sensitivity(setup, candidates, result, method, seed=result.seed, extra=extra, measure=measure)
+    except GmbError as exc:
+        warn(f"no sensitivity screening: {exc}")
+        return None
+
+
 def _dt(dt: float | None) -> float | None:
     if dt is not None and not (dt > 0 and math.isfinite(dt)):
         raise click.BadParameter(f"{dt:g} is not a positive number of months", param_hint="--dt")
@@ -274,89 +284,4 @@ def _progress(samples: int):
         yield bar.update
 
 
-_WORDS = {
-    "da": {"head": "Effekt på {outcome} efter {years} år: {measure} mod udgangspunktet, over {samples} udgaver af "
-                   "kortet (seed {seed})",
-           "final": "ændringen ved slutningen", "auc": "arealet under kurven (ændring × måneder)",
-           "how": "Hver skubbes i den viste retning; højere udfald regnes for bedre, så positive tal hjælper.",
-           "action": "Tiltag — hvad en arbejdsgruppe kan gøre", "state": "Tilstande — betyder noget, hvis noget "
-                                                                        "kan flytte dem",
-           "idea": "Idéer",
-           "columns": ["nr", "", "retning", "effekt", "5–95 %", "P(rigtig retning)", "P(top 3)", "press-rang",
-                       "gennemførlig"],
-           "front": "* på fronten: ingen anden idé er både stærkere og lettere at gennemføre"},
-    "en": {"head": "Effect on {outcome} after {years} years: {measure} against the baseline, over {samples} "
-                   "versions of the map (seed {seed})",
-           "final": "change at the horizon", "auc": "area under the curve (change × months)",
-           "how": "Each is pushed the way shown; a higher outcome counts as better, so positive numbers help.",
-           "action": "Actions — what a working group can do", "state": "States — they matter if something "
-                                                                       "could move them",
-           "idea": "Ideas",
-           "columns": ["rank", "", "direction", "effect", "5–95 %", "P(right direction)", "P(top 3)", "press rank",
-                       "feasible"],
-           "front": "* on the front: no other idea is both stronger and easier to carry out"},
-}
-"""The printed ranking's words (other languages get English)."""
-
-
-def _print_ranking(report: dict, ideas: bool = False) -> None:
-    """The ranking for people: actions, then states, each by size with the way to push, two significant
-    figures, numbers and words in the report's language, the caveat under the heading."""
-    lang = report.get("language")
-    said = words(_WORDS, lang)
-    click.echo(said["head"].format(outcome=report["outcome_label"], years=f"{report['horizon_months'] / 12:g}",
-                                   measure=said[report["measure"]], samples=report["samples"], seed=report["seed"]))
-    click.echo(report["caveat"])
-    click.echo(said["how"])
-    rows = report["candidates"]
-    width = min(44, max(len(str(row["label"])) for row in rows))
-    table = []
-    for row in rows:
-        label = str(row["label"])
-        label = label if len(label) <= width else label[:width - 1] + "…"
-        right = "–" if row["p_direction"] is None else share(row["p_direction"], lang)
-        table.append([str(row["rank"]), label, direction_word(row["direction"], lang, row["kind"]),
-                      significant(row["effect"], lang, sign=True),
-                      (f"{significant(row['effect_p05'], lang, sign=True)} … "
-                       f"{significant(row['effect_p95'], lang, sign=True)}"), right, share(row["p_top3"], lang),
-                      "—" if row["press_rank"] is None else str(row["press_rank"])]
-                     + ([f"{row['feasibility']}{' *' if row['pareto'] else '  '}"] if ideas else []))
-    headers = said["columns"][:len(table[0])]
-    widths = [max(len(r[i]) for r in [headers] + table) for i in range(len(headers))]
-    groups = [row["group"] for row in rows]
-    for n, cells in enumerate(table):
-        if n == 0 or groups[n] != groups[n - 1]:
-            click.echo("")
-            click.echo(said["idea"] if ideas else said[groups[n]])
-            cells_list = [headers]
-        else:
-            cells_list = []
-        for line_cells in cells_list + [cells]:
-            line = "  ".join(c.ljust(w) if i in (1, 2) else c.rjust(w)
-                             for i, (c, w) in enumerate(zip(line_cells, widths)))
-            click.echo(line.rstrip())
-    click.echo("")
-    if ideas:
-        click.echo(said["front"])
-    for note in report["uncertainty"]:
-        click.echo(f"- {note}")
-
-
-def _print_pairs(report: dict, labels: dict) -> None:
-    pairs = report["pairs"]
-    if not pairs:
-        return
-    counts = {verdict: sum(1 for p in pairs if p["verdict"] == verdict)
-              for verdict in ("synergy", "interference", "uncertain", "additive")}
-    click.echo(f"Pairs: {len(pairs)} — " + ", ".join(f"{n} {verdict}" for verdict, n in counts.items() if n))
-    for pair in [p for p in pairs if p["verdict"] != "additive"][:10]:
-        number = lambda value: significant(value, report.get("language"), sign=True)
-        click.echo(f"  {labels[pair['a']]} + {labels[pair['b']]}: {pair['verdict']} "
-                   f"{number(pair['synergy'])} [{number(pair['p05'])}, {number(pair['p95'])}] "
-                   f"(together {number(pair['combined'])}, sum {number(pair['sum'])})")
-    if counts["additive"] == len(pairs):
-        click.echo("  every pair adds up exactly: the model is linear where these ideas act "
-                   "(no bound reached, no equation multiplying their effects)")
-
-
-COMMANDS = [leverage_command, ideas_group]
+COMMANDS = [leverage_command]

@@ -19,6 +19,7 @@ from collections import Counter
 import click
 
 from gmb.cli.common import echo_json, map_argument
+from gmb.maps.editchecks import labels
 from gmb.maps.store import edit_map, new_map, read_document, validate_file
 from gmb.maps.validate import validate
 
@@ -120,8 +121,7 @@ def theme_group():
 def theme_add_command(map_path, theme_id, label, label_en, color):
     """Add a theme.  Example: gmb theme add map.yaml community --label Fællesskaber --color '#e39b2d'"""
     with edit_map(map_path) as cmap:
-        labels = {cmap.languages[0]: label} | ({"en": label_en} if label_en else {})
-        cmap.add_theme(theme_id, labels, color)
+        cmap.add_theme(theme_id, labels(cmap.languages, label, label_en), color)
     click.echo(f"added theme {theme_id}")
 
 

@@ -18,6 +18,7 @@ Example
 from __future__ import annotations
 
 import math
+import secrets
 import sys
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from gmb.errors import GmbError
 from gmb.maps.store import load_map
 from gmb.outputs.simulation_files import write_model, write_results
 from gmb.render.numbers import decimals_for, fixed, percent, plain, significant
-from gmb.render.wording import caveat, words
+from gmb.render.wording import band_note, caveat, explanation, files_note, words
 from gmb.sd.scenarios import load_scenarios, plural
 from gmb.sd.simulate import ENGINES, choose_dt, simulate
 from gmb.sd.spec import build_spec
@@ -68,18 +69,27 @@ def build_command(map_path, out_dir, force):
               "numpy cannot run is run in pysd, with a warning.")
 @click.option("--dt", type=float, help="Euler step in the scenario file's time unit (default: from the "
               "time constants, at most a quarter of the smallest).")
+@click.option("--band", type=click.IntRange(min=1), metavar="N",
+              help="Also run every scenario over N versions of the map (its uncertain strengths, adjust times and "
+                   "disputed links, as gmb leverage draws them) and shade each line's 5–95 % band in the charts; "
+                   "bands.csv keeps the band.")
+@click.option("--seed", type=click.IntRange(min=0), metavar="S",
+              help="With --band: the random seed; the same seed gives byte-identical files (default: a new one, "
+                   "printed).")
 @click.option("--lang", help="Language of plot labels and the table (default: the map's first).")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison table as JSON.")
 @force_option
-def simulate_command(map_path, scenarios_path, outcomes, out_dir, engine, dt, lang, as_json, force):
+def simulate_command(map_path, scenarios_path, outcomes, out_dir, engine, dt, band, seed, lang, as_json, force):
     """Run the baseline and each scenario, and compare the outcome(s) at the horizon.
 
     \b
     The table (in the map's first language, or --lang) gives each scenario's value, its change
     against the baseline (two significant figures) and the change in percent, under the caveat
     that this compares scenarios of a hand-drawn map and is no forecast; results.csv and
-    summary.csv keep every number in full.
+    summary.csv keep every number in full. With --band N the charts shade where each line lies
+    in 5–95 % of N versions of the map (unstable versions left out and counted).
     Example: gmb simulate models/havndal.yaml --scenarios workshops/havndal/scenarios.yaml -o out/havndal
+             gmb simulate models/havndal.yaml --scenarios workshops/havndal/scenarios.yaml --band 200 --seed 1
     """
     cmap = load_map(map_path)
     spec = build_spec(cmap)
@@ -90,6 +100,8 @@ def simulate_command(map_path, scenarios_path, outcomes, out_dir, engine, dt, la
                        f"'gmb outcome {map_path} VAR'")
     if dt is not None and not (dt > 0 and math.isfinite(dt)):
         raise click.BadParameter(f"{dt:g} is not a positive number", param_hint="--dt")
+    if seed is not None and band is None:
+        raise click.BadParameter("a seed is for the band's draws; give --band N too", param_hint="--seed")
     step, step_warning = choose_dt(spec, plan, None if dt is None else dt * plan.unit_months)
     if step_warning:
         warn(step_warning)
@@ -98,7 +110,8 @@ def simulate_command(map_path, scenarios_path, outcomes, out_dir, engine, dt, la
         warn(stability.message())
     runs = len(plan.scenarios) + 1
     if len(plan.scenarios) > 1:
-        with click.progressbar(length=runs, label=f"simulating {runs} runs", file=sys.stderr,
+        label = words(_WORDS, lang or cmap.languages[0])["progress"].format(runs=runs)
+        with click.progressbar(length=runs, label=label, file=sys.stderr,
                                item_show_func=lambda name: name) as bar:
             results = simulate(spec, plan, chosen, engine=engine, dt=step,
                                on_run=lambda name: bar.update(1, name))
@@ -106,52 +119,77 @@ def simulate_command(map_path, scenarios_path, outcomes, out_dir, engine, dt, la
         results = simulate(spec, plan, chosen, engine=engine, dt=step)
     if results.fallback:
         warn(results.fallback)
+    bands = None
+    if band is not None:
+        from gmb.leverage.bands import scenario_bands
+
+        seed = secrets.randbelow(1_000_000) if seed is None else seed
+        bands = scenario_bands(cmap, plan, chosen, band, seed, step)
     with guarded_outputs(map_path, scenarios_path, force=force):
-        written = write_results(results, cmap, out_dir, lang, source=map_path) if out_dir else []
+        written = write_results(results, cmap, out_dir, lang, source=map_path, bands=bands) if out_dir else []
     if as_json:
         echo_json({"dt": step / plan.unit_months, "time_unit": plan.time_unit,
                    "horizon": plan.horizon / plan.unit_months, "summary": results.summary(),
-                   "files": [str(p) for p in written]})
+                   "files": [str(p) for p in written]}
+                  | ({} if bands is None else {"band": {"seed": bands.seed, "draws": bands.samples,
+                                                         "used": bands.used, "unstable": bands.unstable,
+                                                         "not_at_rest": bands.restless,
+                                                         "unchecked": bands.unchecked}}))
         return
-    _print_table(results, cmap, lang)
-    for path in written:
-        click.echo(f"wrote {path}")
+    lang = lang or cmap.languages[0]
+    _print_table(results, cmap, lang, bands)
+    click.echo("")
+    today = all(results.spec.variables[var].kind == "index" and results.spec.variables[var].initial == 1
+                for var in results.outcomes)
+    click.echo(explanation(_horizon(plan, lang), today, lang))
+    if bands is not None:
+        click.echo(band_note(bands.samples, bands.used, bands.unstable, bands.restless, bands.unchecked,
+                             bands.seed, lang))
+    click.echo(files_note(out_dir, [path.name for path in written], lang))
 
 
 _WORDS = {
-    "da": {"at": "efter", "baseline": "udgangspunkt", "columns": ("scenarie", "værdi", "ændring", "ændring %"),
+    "da": {"at": "efter", "baseline": "udgangspunkt", "progress": "simulerer {runs} kørsler", "columns": ("scenarie", "værdi", "ændring", "ændring %", "værdi 5–95 %"),
            "units": {"month": "måneder", "months": "måneder", "måned": "måneder", "year": "år", "years": "år"}},
-    "en": {"at": "at", "baseline": "baseline", "columns": ("scenario", "value", "change", "change %"),
+    "en": {"at": "at", "baseline": "baseline", "progress": "simulating {runs} runs", "columns": ("scenario", "value", "change", "change %", "value 5–95%"),
            "units": {"måned": "months", "måneder": "months", "år": "years"}},
 }
 """The table's words (other languages get English)."""
 
 
-def _print_table(results, cmap, lang) -> None:
+def _horizon(plan, lang: str) -> str:
+    """The horizon as the table says it, e.g. "120 måneder"."""
+    unit = words(_WORDS, lang)["units"].get(plan.time_unit, plural(plan.time_unit))
+    return f"{fixed(plan.horizon / plan.unit_months, 0, lang)} {unit}"
+
+
+def _print_table(results, cmap, lang: str, bands=None) -> None:
     """Per outcome: a heading, the caveat, and each scenario's value, change (two significant figures) and
-    change in percent, numbers in the language's forms (Danish: decimal comma, "5,5 %")."""
+    change in percent, numbers in the language's forms (Danish: decimal comma, "5,5 %"); with ``bands``,
+    the range of the value over 5–95 % of the versions of the map too."""
     plan = results.plan
-    lang = lang or cmap.languages[0]
     said = words(_WORDS, lang)
     labels = {s.name: cmap.text(s.label, lang, default=s.name) for s in plan.scenarios}
-    name, value, change, share = said["columns"]
+    name, value, change, share, spread = said["columns"]
     width = max(len(name), *(len(label) for label in labels.values())) + 2
     rows = results.summary()
     unit = said["units"].get(plan.time_unit, plural(plan.time_unit))
     for var in results.outcomes:
         base = next(r["baseline"] for r in rows if r["outcome"] == var)
-        click.echo(f"{cmap.label(var, lang)} {said['at']} {fixed(plan.horizon / plan.unit_months, 0, lang)} {unit} "
+        click.echo(f"{cmap.label(var, lang)} {said['at']} {_horizon(plan, lang)} "
                    f"({said['baseline']} {plain(float(f'{base:.4g}'), lang)}; "
                    f"dt {plain(float(f'{results.dt / plan.unit_months:.3g}'), lang)} {unit})")
         click.echo(caveat(lang))
-        click.echo(f"  {name:<{width}}{value:>10}{change:>11}{share:>11}")
+        click.echo(f"  {name:<{width}}{value:>10}{change:>11}{share:>11}" + (f"  {spread}" if bands else ""))
         own = [r for r in rows if r["outcome"] == var]
         decimals = max(2, *(decimals_for(r["change"]) for r in own))  # the values line up, as precise as a change
         for row in own:
             shown = "n/a" if math.isnan(row["percent"]) else percent(row["percent"], lang, sign=True)
             level = fixed(row["value"], decimals, lang)
+            band = "" if bands is None else (f"  {fixed(bands.low[row['scenario']][var][-1], decimals, lang)} … "
+                                             f"{fixed(bands.high[row['scenario']][var][-1], decimals, lang)}")
             click.echo(f"  {labels[row['scenario']]:<{width}}{level:>10}"
-                       f"{significant(row['change'], lang, sign=True):>11}{shown:>11}")
+                       f"{significant(row['change'], lang, sign=True):>11}{shown:>11}{band}")
 
 
 COMMANDS = [build_command, simulate_command]

@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import click
 
+from gmb.analysis.loopset import MAX_LENGTH
 from gmb.cli.common import echo_json, warn
 
-_MAX_LENGTH = click.option("--max-length", type=click.IntRange(min=1),
-                           help="Count loops of at most this many variables (dense maps have very many).")
+_MAX_LENGTH = click.option("--max-length", type=click.IntRange(min=0), default=MAX_LENGTH, show_default=True,
+                           metavar="N", help="Count loops of at most N variables, as 'gmb loops' does; 0 for any "
+                           "length (dense maps have very many).")
 
 
 @click.group("workshop")
@@ -46,7 +48,7 @@ def workshop_show(record_dir, as_json, max_length):
     """Summarise a site's workshops and how its map grew.  Example: gmb workshop show workshops/havndal"""
     from gmb.workshops.records import load_workshop
 
-    summary = load_workshop(record_dir).summary(max_length=max_length)
+    summary = load_workshop(record_dir).summary(max_length=max_length or None)
     if as_json:
         echo_json(summary)
         return
@@ -127,7 +129,7 @@ def diff_command(old, new, as_json, all_loops, max_length):
     from gmb.maps.store import load_map
     from gmb.workshops.diff import diff_maps
 
-    result = diff_maps(load_map(old), load_map(new), max_length=max_length)
+    result = diff_maps(load_map(old), load_map(new), max_length=max_length or None)
     if as_json:
         echo_json(result.to_dict())
     else:
@@ -140,9 +142,8 @@ def _n(count: int, noun: str) -> str:
 
 def _counts(row: dict) -> str:
     loops = row["loops_by_polarity"]
-    more = "" if row["loops_complete"] else "+ (listing cut short)"
-    return (f"{row['variables']} variables, {row['links']} links, {row['loops']}{more} loops "
-            f"(R {loops['R']}, B {loops['B']}, ? {loops['?']})")
+    return (f"{row['variables']} variables, {row['links']} links, {row['loops_stated']}: "
+            f"R {loops['R']}, B {loops['B']}, ? {loops['?']}")
 
 
 COMMANDS = [workshop_group, merge_command, diff_command]

@@ -74,7 +74,7 @@ def register(fmt: Format) -> None:
 
 
 _BUILTIN = (
-    Format("csv", (".csv",), "gmb.formats.csv_edges", "edge list CSV (from,to,polarity,…) plus a variables CSV"),
+    Format("csv", (".csv",), "gmb.formats.csv_edges", "edge list CSV (from,to,polarity,…) plus a variables CSV and a map CSV"),
     Format("graphml", (".graphml",), "gmb.formats.graphml", "GraphML (networkx, Gephi; reads yEd)"),
     Format("nodelink", (".json",), "gmb.formats.nodelink", "networkx node-link JSON"),
     Format("kumu", (".json",), "gmb.formats.kumu", "Kumu JSON (blueprint or project export)"),

@@ -1,9 +1,9 @@
-"""A map as CSV: an edge list (one link a row) plus an optional variables CSV (one variable a row).
+"""A map as CSV: an edge list (one link a row), a variables CSV (one variable a row) and a map CSV.
 
 The edge list needs a header row naming at least ``from,to,polarity``; it may add ``strength``
-(weak|medium|strong or a number), ``delay`` (true/false or a time), ``confidence``, ``notes`` and
-``source_workshop``, ``source_group``, ``source_quote``, ``source_map``. ``from`` and ``to`` name
-variables by id (or, when a variables CSV is given, by a label in any language); names ignore case.
+(weak|medium|strong or a number), ``delay`` (true/false or a time), ``confidence``, ``notes``, ``flow``
+(yes/no) and ``source_workshop``, ``source_group``, ``source_quote``, ``source_map``. ``from`` and ``to``
+name variables by id (or, when a variables CSV is given, by a label in any language); names ignore case.
 
 The variables CSV needs ``id`` and may have ``label_<lang>`` (one column a language, e.g.
 ``label_da,label_en``; a plain ``label`` counts as ``label_da``), ``theme``, ``kind``,
@@ -11,13 +11,20 @@ The variables CSV needs ``id`` and may have ``label_<lang>`` (one column a langu
 (separated by ``|``), the ``source_…`` columns, ``outcome`` (yes for the map's outcome) and
 ``x``, ``y`` (layout). Variables named in the edge list but absent from it get their id as label.
 
+The map CSV (:mod:`gmb.formats.csv_meta`) holds the title, description, languages, strengths, the
+themes (labels in every language, colour, notes) and the loops (names and stories in every language).
+
 On import the variables CSV is the one given (``variables=``, ``--variables``), else
-``NAME.variables.csv`` beside ``NAME.csv`` if it exists. Export always writes both, the variables
-to ``variables=`` or by default ``NAME.variables.csv``. Files are read as UTF-8 with or without a
-byte-order mark (falling back, with a warning, to Windows-1252, which older Excel writes); the
-delimiter (``,`` ``;`` or tab) is sniffed from the header, and ``0,5`` is read as 0.5. Files are
-written as UTF-8 with a byte-order mark so that Excel shows æ, ø, å; cells are stripped of
-surrounding spaces. CSV does not hold the title, theme labels, loops or unknown keys.
+``NAME.variables.csv`` beside ``NAME.csv`` if it exists; the map CSV is ``NAME.map.csv`` beside it if it
+exists (without it, the title is the file's name and themes are labelled by their ids). Export always
+writes all three, the variables to ``variables=`` or by default ``NAME.variables.csv``, and returns
+(the CLI prints) every file written. See :mod:`gmb.formats.csv_table` for encodings and delimiters.
+
+What a round trip keeps: every variable and link with the keys above, links in their order, the
+outcome (in the variables' order), layout positions and everything the map CSV holds. Text comes
+back without surrounding spaces (cells are stripped) and synonyms without ``|``; any other
+characters (æ, ø, å, quotes, commas, semicolons, line breaks) are kept. Not kept: a link's
+``proposed_by`` (written by ``gmb merge``), keys a map file does not know, empty text.
 
 Example
 -------
@@ -27,26 +34,28 @@ Example
 >>> cmap, warnings = read_map(folder / "links.csv")
 >>> [(u, v, a["polarity"]) for u, v, a in cmap.links()], cmap.label("Søvn")
 ([('Skærmtid', 'Søvn', '-')], 'Søvn')
+>>> cmap.meta["title"] = "Trivsel, søvn"
+>>> [pathlib.Path(f).name for f in write_map(cmap, folder / "out.csv")]
+['out.csv', 'out.variables.csv', 'out.map.csv']
+>>> again, warnings = read_map(folder / "out.csv")
+>>> again.title, len(warnings)
+('Trivsel, søvn', 2)
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import math
 import os
-import re
 from pathlib import Path
 from typing import Any, Callable
 
 from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder, is_position, parse_polarity
-from gmb.formats.files import check_output, read_input, write_output
+from gmb.formats.csv_meta import COLUMNS as META_COLUMNS
+from gmb.formats.csv_meta import meta_path, meta_rows, read_meta
+from gmb.formats.csv_table import cell, check_columns, number, read_table, text_list, write_table
+from gmb.formats.files import check_output, write_output
 from gmb.maps.causalmap import CausalMap
-from gmb.maps.limits import MAX_ROWS
 from gmb.maps.schema import CONFIDENCES, DEFAULT_LANGUAGES, KINDS, STRENGTHS
-from gmb.maps.store import decode_text
 
 __all__ = ["read_map", "write_map", "variables_path"]
 
@@ -60,22 +69,28 @@ def variables_path(path: str | os.PathLike) -> Path:
 
 
 def read_map(path: str | os.PathLike, variables: str | os.PathLike | None = None) -> tuple[CausalMap, list[str]]:
-    """Read an edge list (and a variables CSV): ``(map, warnings)``."""
+    """Read an edge list (and a variables CSV, and the map CSV beside it): ``(map, warnings)``."""
     builder = MapBuilder(path)
+    given: set[str] = set()
+    if meta_path(path).is_file():
+        builder.warnings.append(f"{path}: read the title, languages, themes and loops from {meta_path(path)} "
+                                "(found beside it)")
+        given = read_meta(meta_path(path), builder.meta, builder.warnings)
     if variables is None and variables_path(path).is_file():
         variables = variables_path(path)
         builder.warnings.append(f"{path}: read the variables from {variables} (found beside it)")
     names: dict[str, str] = {}
     if variables is not None:
-        _read_variables(variables, builder, names)
-    columns, rows = _read_table(path, builder.warnings)
+        _read_variables(variables, builder, names, given)
+    columns, rows = read_table(path, builder.warnings)
     missing = [c for c in ("from", "to", "polarity") if c not in columns]
     if missing:
-        hint = ("; this looks like a variables CSV: import the edge list and give this file with --variables"
+        hint = ("; this looks like a map CSV: import the edge list beside it" if set(META_COLUMNS) <= set(columns)
+                else "; this looks like a variables CSV: import the edge list and give this file with --variables"
                 if "id" in columns else "")
         raise MapFileError(path, f"missing column(s) {', '.join(missing)}: the header must name "
                            f"from,to,polarity{hint}", line=1)
-    _check_columns(path, columns, set(_LINK_COLUMNS) | {"from", "to", "polarity"})
+    check_columns(path, columns, set(_LINK_COLUMNS) | {"from", "to", "polarity"})
     known_vars = set(builder.variables)
     for line, row in rows:
         ends = []
@@ -84,10 +99,10 @@ def read_map(path: str | os.PathLike, variables: str | os.PathLike | None = None
             var = name if name in builder.variables else names.get(name.casefold(), name)
             names.setdefault(var.casefold(), var)
             ends.append(var)
-        attrs = {"polarity": _cell(path, line, "polarity", row.get("polarity", ""), parse_polarity)}
+        attrs = {"polarity": cell(path, line, "polarity", row.get("polarity", ""), parse_polarity)}
         for column, (keys, parse) in _LINK_COLUMNS.items():
             if row.get(column):
-                _put(attrs, keys, _cell(path, line, column, row[column], parse))
+                _put(attrs, keys, cell(path, line, column, row[column], parse))
         builder.add_link(ends[0], ends[1], attrs, where=line)
     if variables is not None:
         new = [v for v in builder.implicit if v not in known_vars]
@@ -100,11 +115,12 @@ def read_map(path: str | os.PathLike, variables: str | os.PathLike | None = None
 
 def write_map(cmap: CausalMap, path: str | os.PathLike, variables: str | os.PathLike | None = None,
               delimiter: str = ",") -> list[str]:
-    """Write the edge list to ``path`` and the variables CSV beside it; returns both paths."""
+    """Write the edge list to ``path``, the variables CSV and the map CSV beside it; returns the three paths."""
     path = check_output(path)
     var_path = check_output(variables if variables is not None else variables_path(path))
-    if var_path.resolve() == path.resolve():
-        raise MapFileError(path, "the variables CSV needs a file name of its own; give another with --variables")
+    info_path = check_output(meta_path(path))
+    if var_path.resolve() in (path.resolve(), info_path.resolve()):
+        raise MapFileError(var_path, "the variables CSV needs a file name of its own; give another with --variables")
     langs = list(cmap.languages)
     for _, attrs in cmap.graph.nodes(data=True):
         label = attrs.get("label")
@@ -123,14 +139,15 @@ def write_map(cmap: CausalMap, path: str | os.PathLike, variables: str | os.Path
     fixed = ["id"] + [f"label_{lang}" for lang in langs] + ["theme", "kind"]
     link_rows = [{"from": u, "to": v} | {c: _get(a, keys) for c, (keys, _) in _LINK_COLUMNS.items()}
                  | {"polarity": a.get("polarity")} for u, v, a in cmap.links()]
-    write_output(var_path, _table(fixed, var_rows, delimiter))
-    write_output(path, _table(["from", "to", "polarity", "strength", "delay"], link_rows, delimiter))
-    return [str(path), str(var_path)]
+    write_output(var_path, write_table(fixed, var_rows, delimiter))
+    write_output(info_path, write_table(META_COLUMNS, meta_rows(cmap), delimiter))
+    write_output(path, write_table(["from", "to", "polarity", "strength", "delay"], link_rows, delimiter))
+    return [str(path), str(var_path), str(info_path)]
 
 
 # -- reading ---------------------------------------------------------------------------------
-def _read_variables(path, builder: MapBuilder, names: dict[str, str]) -> None:
-    columns, rows = _read_table(path, builder.warnings)
+def _read_variables(path, builder: MapBuilder, names: dict[str, str], given: set[str]) -> None:
+    columns, rows = read_table(path, builder.warnings)
     if "id" not in columns:
         raise MapFileError(path, "missing column 'id': the variables CSV's header must start with id,label_da,…",
                            line=1)
@@ -141,8 +158,9 @@ def _read_variables(path, builder: MapBuilder, names: dict[str, str]) -> None:
         columns = [plain if c == "label" else c for c in columns]
         rows = [(line, {plain if k == "label" else k: v for k, v in row.items()}) for line, row in rows]
     langs = [c[len("label_"):] for c in columns if c.startswith("label_") and len(c) > len("label_")]
-    _check_columns(path, columns, {"id", "outcome", "x", "y", *_VARIABLE_COLUMNS} | {f"label_{x}" for x in langs})
-    builder.meta["languages"] = langs or list(DEFAULT_LANGUAGES)
+    check_columns(path, columns, {"id", "outcome", "x", "y", *_VARIABLE_COLUMNS} | {f"label_{x}" for x in langs})
+    if "languages" not in given:
+        builder.meta["languages"] = langs or list(DEFAULT_LANGUAGES)
     outcome, layout = builder.meta["outcome"], {}
     for line, row in rows:
         attrs: dict[str, Any] = {}
@@ -151,82 +169,23 @@ def _read_variables(path, builder: MapBuilder, names: dict[str, str]) -> None:
             attrs["label"] = label
         for column, (keys, parse) in _VARIABLE_COLUMNS.items():
             if row.get(column):
-                _put(attrs, keys, _cell(path, line, column, row[column], parse))
+                _put(attrs, keys, cell(path, line, column, row[column], parse))
         var = builder.add_variable(row.get("id"), attrs, where=line)
         for text in [var, *label.values()]:
             names.setdefault(text.casefold(), var)
-        if _cell(path, line, "outcome", row.get("outcome", ""), _flag) and var not in outcome:
+        if cell(path, line, "outcome", row.get("outcome", ""), _flag) and var not in outcome:
             outcome.append(var)
         position = [row.get("x", ""), row.get("y", "")]
         if any(position):
             if not all(position):
                 raise MapFileError(path, "give both x and y (the layout position), or neither", line=line)
-            layout[var] = [_cell(path, line, axis, text, _number) for axis, text in zip("xy", position)]
-    themes = dict.fromkeys(a["theme"] for a in builder.variables.values() if isinstance(a.get("theme"), str))
-    builder.meta["themes"] = {t: {"label": {builder.meta["languages"][0]: t}} for t in themes}
+            layout[var] = [cell(path, line, axis, text, number) for axis, text in zip("xy", position)]
+    themes = builder.meta["themes"] = builder.meta.get("themes") or {}
+    first = builder.meta["languages"][0]
+    for theme in (a["theme"] for a in builder.variables.values() if isinstance(a.get("theme"), str)):
+        themes.setdefault(theme, {"label": {first: theme}})
     if layout:
         builder.meta["layout"] = layout
-
-
-def _read_table(path, warnings: list[str]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The normalised header and the non-blank rows (with the line each starts on) of a CSV file."""
-    raw = read_input(path)
-    try:
-        text = decode_text(path, raw)
-    except MapFileError:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            raise MapFileError(path, "is not UTF-8 text; save it as 'CSV UTF-8'") from None
-        warnings.append(f"{path}: is not UTF-8; read it as Windows-1252 (save as 'CSV UTF-8' to avoid this)")
-    if not text.strip():
-        raise MapFileError(path, "is empty; nothing to import")
-    first_line = text.lstrip("\r\n").splitlines()[0]
-    delimiter = max((",", ";", "\t"), key=lambda d: len(next(csv.reader([first_line], delimiter=d))))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        records, start = [], 1
-        for cells in reader:
-            records.append((start, [c.strip() for c in cells]))
-            start = reader.line_num + 1
-            if len(records) > MAX_ROWS + 1:
-                raise MapFileError(path, f"has more than {MAX_ROWS:,} rows, more than gmb reads from a table; "
-                                   "check that it is the right file, or split it", line=start)
-    except csv.Error as exc:
-        raise MapFileError(path, f"not valid CSV: {exc}; check the quotes", line=reader.line_num) from None
-    records = [(line, cells) for line, cells in records if any(cells)]
-    if not records:
-        raise MapFileError(path, "has no header row; the first row must name the columns")
-    header_line, header = records[0]
-    columns = [re.sub(r"[\s-]+", "_", c.casefold()) for c in header]
-    for number, column in enumerate(columns, 1):
-        if not column:
-            raise MapFileError(path, f"column {number} of the header has no name; name it or delete it",
-                               line=header_line)
-        if columns.index(column) != number - 1:
-            raise MapFileError(path, f"column {column!r} appears twice in the header; keep one", line=header_line)
-    rows = []
-    for line, cells in records[1:]:
-        if len(cells) > len(columns) and any(cells[len(columns):]):
-            raise MapFileError(path, f"{len(cells)} cells but the header names {len(columns)} columns; "
-                               "quote text that holds the delimiter", line=line)
-        rows.append((line, dict(zip(columns, cells))))
-    return columns, rows
-
-
-def _check_columns(path, columns: list[str], known: set[str]) -> None:
-    for column in columns:
-        if column not in known:
-            names = sorted(c for c in known if not c.startswith("label_"))
-            names = ", ".join(names + (["label_<lang>"] if len(names) < len(known) else []))
-            raise MapFileError(path, f"unknown column {column!r}; known columns: {names}", line=1)
-
-
-def _cell(path, line: int, column: str, text: str, parse: Callable[[str], Any]) -> Any:
-    try:
-        return parse(text)
-    except ValueError as exc:
-        raise MapFileError(path, f"column {column!r}: {exc}", line=line) from None
 
 
 def _put(attrs: dict, keys: tuple[str, ...], value: Any) -> None:
@@ -241,25 +200,12 @@ def _text(text: str) -> str:
     return text
 
 
-def _number(text: str) -> int | float:
-    cleaned = text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
-    if re.fullmatch(r"[+-]?\d+", cleaned):
-        return int(cleaned)
-    try:
-        number = float(cleaned)
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number):
-        raise ValueError(f"{text!r} is not a number")
-    return number
-
-
 def _named_or_number(names: tuple[str, ...]) -> Callable[[str], Any]:
     def parse(text: str) -> Any:
         if text.casefold() in names:
             return text.casefold()
         try:
-            return _number(text)
+            return number(text)
         except ValueError:
             raise ValueError(f"{text!r} is not one of {', '.join(names)} or a number") from None
     return parse
@@ -270,7 +216,7 @@ def _delay(text: str) -> bool | int | float:
     if word in _YES - {"1"} or word in _NO - {"0"}:
         return word in _YES
     try:
-        return _number(text)
+        return number(text)
     except ValueError:
         raise ValueError(f"{text!r} is not true, false or a time (a number)") from None
 
@@ -287,20 +233,17 @@ def _flag(text: str) -> bool:
     return text.casefold() in _YES
 
 
-def _synonyms(text: str) -> list[str]:
-    return [s.strip() for s in text.split("|") if s.strip()]
-
-
 _SOURCE = {f"source_{key}": (("source", key), _text) for key in ("workshop", "group", "quote", "map")}
 _LINK_COLUMNS: dict[str, tuple[tuple[str, ...], Callable]] = {
     "strength": (("strength",), _named_or_number(STRENGTHS)), "delay": (("delay",), _delay),
-    "confidence": (("confidence",), _named_or_number(CONFIDENCES)), "notes": (("notes",), _text), **_SOURCE,
+    "confidence": (("confidence",), _named_or_number(CONFIDENCES)), "notes": (("notes",), _text),
+    "flow": (("flow",), _flag), **_SOURCE,
 }
 _VARIABLE_COLUMNS: dict[str, tuple[tuple[str, ...], Callable]] = {
-    "theme": (("theme",), _text), "kind": (("kind",), _kind), "adjust_time": (("adjust_time",), _number),
-    "units": (("units",), _text), "notes": (("notes",), _text), "initial": (("initial",), _number),
-    "equation": (("equation",), _text), "min": (("min",), _number), "max": (("max",), _number),
-    "synonyms": (("synonyms",), _synonyms), **_SOURCE,
+    "theme": (("theme",), _text), "kind": (("kind",), _kind), "adjust_time": (("adjust_time",), number),
+    "units": (("units",), _text), "notes": (("notes",), _text), "initial": (("initial",), number),
+    "equation": (("equation",), _text), "min": (("min",), number), "max": (("max",), number),
+    "synonyms": (("synonyms",), text_list), **_SOURCE,
 }
 
 
@@ -310,25 +253,3 @@ def _get(attrs: dict, keys: tuple[str, ...]) -> Any:
     if len(keys) == 1:
         return value
     return value.get(keys[1]) if isinstance(value, dict) else None
-
-
-def _format(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, list) and all(isinstance(x, str) for x in value):
-        return "|".join(value)
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _table(fixed: list[str], rows: list[dict], delimiter: str) -> str:
-    """CSV text (with a byte-order mark) of the fixed columns and every other column some row fills."""
-    columns = fixed + [c for c in rows[0] if c not in fixed and any(r.get(c) is not None for r in rows)] if rows else fixed
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows([_format(row.get(c)) for c in columns] for row in rows)
-    return "\ufeff" + out.getvalue()

@@ -5,8 +5,13 @@ Writing: variables are nodes, links are edges. Nested attributes are flattened w
 with control characters) are stored as JSON text in an attribute whose name ends in ``:json``.
 The map's metadata (``gmb`` version, title, languages, outcome, themes, loops) are graph attributes
 in the same way, and layout positions are the nodes' ``x`` and ``y``. Reading a file gmb wrote
-(one with a ``gmb`` graph attribute) restores all of it: nothing is lost, though links come back
-grouped by their cause.
+(one with a ``gmb`` graph attribute) restores all of it. Links are written grouped by their cause, with
+ids ``e0``, ``e1``, … giving the map's order, in which they are read back.
+
+What a round trip keeps: everything, ``CausalMap.to_data()`` exactly: title, description, languages,
+themes (labels in every language, colours, notes), loops (names, stories), outcome, layout, strengths,
+every variable and link with all their keys (sources and quotes too), links in their order, text
+exactly (also surrounding spaces, line breaks and control characters), and keys gmb does not know.
 
 Reading another tool's GraphML keeps the attributes a map file knows, takes ``description`` as
 notes, and reads what yEd writes: node labels (its ``NodeLabel``), positions (→ layout) and edge
@@ -48,6 +53,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NAME = re.compile(r"[^.:\s\x00-\x1f\ud800-\udfff\ufffe\uffff]+")
 """A mapping key that can be part of a dotted GraphML attribute name."""
 _GENERATED_ID = re.compile(r"[a-z]?\d+")
+_EDGE_ID = re.compile(r"e(\d{1,9})")
 
 
 def write_map(cmap: CausalMap, path: str | os.PathLike) -> list[str]:
@@ -60,13 +66,13 @@ def write_map(cmap: CausalMap, path: str | os.PathLike) -> list[str]:
         rest = {v: p for v, p in meta.pop("layout").items() if v not in placed}
         if rest:
             meta["layout"] = rest
-    graph = nx.DiGraph()
+    graph = nx.MultiDiGraph()  # whose edges GraphML writes with ids: e0, e1, … in the map's order
     graph.graph.update(_flatten(meta))
     for var, attrs in cmap.graph.nodes(data=True):
         position = dict(zip("xy", placed[var])) if var in placed else {}
         graph.add_node(var, **_flatten(attrs), **position)
-    for u, v, attrs in cmap.links():
-        graph.add_edge(u, v, **_flatten(attrs))
+    for index, (u, v, attrs) in enumerate(cmap.links()):
+        graph.add_edge(u, v, key=f"e{index}", **_flatten(attrs))
     buffer = io.BytesIO()
     try:
         nx.write_graphml(graph, buffer)
@@ -119,7 +125,8 @@ def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
             attrs.pop("shape_type", None)
             attrs = builder.foreign_variable(attrs)
         builder.add_variable(var, attrs)
-    for u, v, key, data in graph.edges(keys=True, data=True):
+    edges = list(graph.edges(keys=True, data=True))
+    for u, v, key, data in sorted(edges, key=_edge_order) if own else edges:
         attrs = _unflatten(defaults["edge"] | data)
         where = f"edge {key}" if isinstance(key, str) else None
         if not own:
@@ -167,6 +174,16 @@ def _unflatten(flat: dict[str, Any]) -> dict[str, Any]:
         else:
             nested.setdefault(name, value)
     return nested
+
+
+def _edge_order(edge: tuple) -> float:
+    """The place of an edge of a file gmb wrote in the map's order, from its id ``e<place>`` (others last).
+
+    >>> sorted([("a", "b", "e10"), ("b", "c", "x"), ("c", "a", "e2")], key=_edge_order)
+    [('c', 'a', 'e2'), ('a', 'b', 'e10'), ('b', 'c', 'x')]
+    """
+    match = _EDGE_ID.fullmatch(str(edge[2]))
+    return int(match.group(1)) if match else float("inf")
 
 
 def _ids_from_labels(graph: nx.MultiDiGraph) -> dict[str, str]:

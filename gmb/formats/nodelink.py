@@ -7,6 +7,11 @@ attributes; each node is ``{"id": variable id, …its keys as in the map file}``
 ``provenance`` and read back as ``source``. Load one in networkx with
 ``nx.node_link_graph(json.load(f), edges="links")``.
 
+What a round trip keeps: everything, ``CausalMap.to_data()`` exactly, as for GraphML
+(:mod:`gmb.formats.graphml`): the title, themes with their labels and colours, loops with their names
+and stories, every variable and link with all their keys (sources and quotes too) in their order, text
+exactly, and keys gmb does not know.
+
 Files from elsewhere (no ``gmb`` graph attribute) may call the links ``edges``; of their attributes,
 those a map file knows are kept, a text ``label`` is the first language's, and a missing polarity is ``?``.
 

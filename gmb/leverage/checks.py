@@ -3,12 +3,11 @@
 A sample is **unstable** when its linearisation at the start (:mod:`gmb.sd.linear`, with that
 sample's link weights and adjust times) has an eigenvalue with a real part above
 :data:`gmb.sd.stability.STABLE`: a push on it grows without end, so its effects say nothing about
-the map. Eigenvalues are costly (about 10 ms for a 181-state loop), so each strongly connected block
-is first given a cheap *sufficient* test: the block's comparison matrix M (its diagonal, and the size
-of every other entry) bounds its growth, ``max Re λ(A) ≤ max Re λ(M)``, and a Metzler matrix M is
-stable as soon as some x > 0 has M x < 0 — one linear solve, x = M⁻¹(−1). Only the samples that this
-test cannot clear get their block's eigenvalues. A sample whose model has no derivative at its start
-is **unchecked** (counted, not excluded).
+the map. The stack of the samples' matrices is checked by :func:`gmb.sd.stability.unstable_samples`:
+block by block, two cheap *sufficient* tests (the comparison matrix, a diagonal Lyapunov function)
+clear most samples, and only the rest get their block's eigenvalues; the verdicts are those of the
+eigenvalues. A sample whose model has no derivative at its start is **unchecked** (counted, not
+excluded).
 
 A sample is **not at rest** when its baseline moves at the start, at a state that does not move for
 the map's own numbers (e.g. a stock whose inflow and outflow would have been drawn apart): its
@@ -46,7 +45,7 @@ from gmb.errors import GmbError
 from gmb.sd.batch import BatchModel
 from gmb.sd.linear import LinearModel, NotLinearisable
 from gmb.sd.spec import ModelSpec
-from gmb.sd.stability import STABLE, spectral_blocks
+from gmb.sd.stability import spectral_blocks, unstable_samples
 
 __all__ = ["SampleChecks", "SampleChecker", "checker", "drifting", "Exclusions", "exclusions", "REST_TOLERANCE",
            "CHECK_CHUNK"]
@@ -129,64 +128,7 @@ class SampleChecker:
                     unchecked[k] = False
                 except NotLinearisable:
                     a[k] = 0.0
-        return _unstable(a, self.blocks, self.pattern) & ~unchecked, unchecked
-
-
-def _unstable(a: np.ndarray, blocks: list[np.ndarray], pattern: np.ndarray) -> np.ndarray:
-    """Per sample of ``a`` (K × n × n): an eigenvalue's real part above STABLE (see the module notes)."""
-    unstable = np.zeros(len(a), bool)
-    outside = np.any((a != 0) & ~pattern, axis=(1, 2))  # not expected: checked whole, to be safe
-    if outside.any():
-        unstable[outside] = np.linalg.eigvals(a[outside]).real.max(axis=-1) > STABLE
-    inside = np.flatnonzero(~outside)
-    for rows in blocks:
-        block = a[inside][:, rows[:, None], rows]
-        if len(rows) == 1:
-            unstable[inside] |= block[:, 0, 0] > STABLE
-            continue
-        doubt = ~_certified(block)
-        if doubt.any():
-            unstable[inside[doubt]] |= np.linalg.eigvals(block[doubt]).real.max(axis=-1) > STABLE
-    return unstable
-
-
-def _certified(a: np.ndarray, iterations: int = 200) -> np.ndarray:
-    """Per matrix of the stack: stable by the comparison-matrix test (True), or not shown so (False).
-
-    The comparison matrix M = −Δ + O (Δ the diagonal's sizes, O ≥ 0 the other entries' sizes) is
-    stable iff x ← Δ⁻¹(1 + O x) converges; every iterate is > 0, and one with M x < 0 proves it.
-    Only the entries of ``a``'s pattern are touched (a few per row), no LAPACK call.
-
-    >>> _certified(np.array([[[-1.0, 0.5], [-0.5, -1.0]], [[-1.0, 2.0], [-1.0, -1.0]]])).tolist()
-    [True, False]
-    """
-    size, n = a.shape[0], a.shape[-1]
-    diagonal = -np.diagonal(a, axis1=1, axis2=2)
-    rows, cols = np.nonzero(np.any(a != 0, axis=0) & ~np.eye(n, dtype=bool))   # row-major: sorted by row
-    sizes = np.abs(a[:, rows, cols])
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else np.empty(0, np.intp)
-    present = rows[starts]
-
-    def spread(x: np.ndarray) -> np.ndarray:  # O @ x, sample by sample
-        out = np.zeros((size, n))
-        if len(rows):
-            out[:, present] = np.add.reduceat(sizes * x[:, cols], starts, axis=1)
-        return out
-
-    done = np.zeros(size, bool)
-    if not (diagonal > 0).all(axis=1).any():
-        return done
-    with np.errstate(all="ignore"):
-        x = 1.0 / diagonal
-        for step in range(iterations):
-            x = (1.0 + spread(x)) / diagonal
-            if step % 10 == 9 or step == iterations - 1:
-                ox = spread(x)
-                margin = 1e-9 * (ox + diagonal * x)
-                done |= ((diagonal > 0) & (x > 0) & np.isfinite(x) & (ox - diagonal * x < -margin)).all(axis=1)
-                if done.all() or not np.isfinite(x[~done]).any():
-                    break
-    return done
+        return unstable_samples(a, self.blocks, self.pattern) & ~unchecked, unchecked
 
 
 def drifting(spec: ModelSpec) -> list[str]:

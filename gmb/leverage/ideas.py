@@ -17,6 +17,20 @@ An idea acts on an index variable as a link from the idea would: put fully into 
 sample like a link's; a number is held fixed) to the variable's indicated value. It may also switch
 on an action of the map, ``{variable: ACTION, level: 1}``, whose own links then carry its effect.
 
+An idea that is one of the map's actions need not copy the action's links by hand:
+``{from_map: ACTION}`` in ``acts_on`` stands for one effect per link out of ACTION in the map, with
+the link's polarity and strength (weak/medium/strong, a number, or the model's default when the link
+gives none), read each time the bank is loaded, so the bank cannot drift from the map. Links of
+polarity ``?`` are left out (an idea says which way it pushes); a link into a variable an idea cannot
+push (a stock, a constant, an equation) is an error that says to list the effects by hand::
+
+        acts_on:
+          - {from_map: lan_party}          # the map's links out of lan_party, as they are today
+          - {variable: screen_time, polarity: "-", strength: weak}   # and one the map does not have
+
+Hand-copied effects that differ from the map are reported by :func:`gmb.leverage.idea_edit.idea_drift`
+(``gmb ideas check``).
+
 :func:`rank_ideas` puts every idea fully into effect from time 0, alone and in every pair, over the
 same Monte Carlo samples (:mod:`gmb.leverage.ranking`), and reports each idea's effect on the outcome beside
 its feasibility, and each pair's synergy: the combined effect less the sum of the two single effects.
@@ -71,9 +85,12 @@ from gmb.leverage.ranking import (
 from gmb.leverage.uncertainty import STRUCTURE
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.store import read_yaml
+from gmb.maps.yamledit import parse_named
 from gmb.maps.yamlfields import FieldReader
+from gmb.sd.spec import DEFAULT_STRENGTH
 
-__all__ = ["IdeaBank", "Idea", "Effect", "IdeaRanking", "load_ideas", "rank_ideas", "idea_candidates",
+__all__ = ["IdeaBank", "Idea", "Effect", "IdeaRanking", "load_ideas", "rank_ideas", "idea_candidates", "map_effects",
+           "pushable",
            "FEASIBILITY", "COSTS", "SYNERGY_TOLERANCE"]
 
 FEASIBILITY = range(1, 6)
@@ -86,6 +103,7 @@ SYNERGY_TOLERANCE = 1e-9
 _FILE_KEYS = ("title", "description", "ideas")
 _IDEA_KEYS = ("title", "acts_on", "feasibility", "cost", "working_group", "notes", "source")
 _EFFECT_KEYS = ("variable", "polarity", "strength", "level", "notes")
+_FROM_MAP_KEYS = ("from_map", "notes")
 
 
 @dataclass(frozen=True)
@@ -97,6 +115,8 @@ class Effect:
     sign: int = 1
     strength: str | float | None = None
     level: float | None = None
+    from_map: str | None = None
+    """The action whose map link this effect is (``{from_map: ACTION}``), or None if written by hand."""
 
 
 @dataclass(frozen=True)
@@ -169,9 +189,10 @@ class IdeaRanking:
         return sorted(rows, key=lambda row: -row["synergy"])
 
 
-def load_ideas(path: str | os.PathLike, cmap: CausalMap) -> IdeaBank:
-    """Read and check an idea bank against a map."""
-    return _Reader(Path(path), cmap).bank()
+def load_ideas(path: str | os.PathLike, cmap: CausalMap, text: str | None = None) -> IdeaBank:
+    """Read and check an idea bank against a map; ``text``, if given, is read as the file's content
+    (an edit checks its result before saving it, :mod:`gmb.leverage.idea_edit`)."""
+    return _Reader(Path(path), cmap).bank(text)
 
 
 def idea_candidates(setup: Setup, bank: IdeaBank) -> tuple[list[Candidate], list[tuple[float, float]]]:
@@ -224,9 +245,9 @@ class _Reader(FieldReader):
         super().__init__(path)
         self.cmap = cmap
 
-    def bank(self) -> IdeaBank:
-        root, data = read_yaml(self.path, missing="check the path of the idea bank, e.g. "
-                                                  "workshops/havndal/ideas.yaml")
+    def bank(self, text: str | None = None) -> IdeaBank:
+        root, data = parse_named(self.path, text) if text is not None else read_yaml(
+            self.path, missing="check the path of the idea bank, e.g. workshops/havndal/ideas.yaml")
         if not isinstance(root, yaml.MappingNode):
             raise MapFileError(self.path, "is not an idea bank (expected 'ideas:')", line=1)
         fields = self.mapping(root, data, _FILE_KEYS, "the file")
@@ -261,11 +282,13 @@ class _Reader(FieldReader):
                       "strength: medium}")
         effects, seen = [], {}
         for item_node, item in zip(anode.value, acts_on):
-            effect = self.effect(item_node, item)
-            if effect.variable in seen:
-                self.fail(item_node, f"acts on {effect.variable!r} twice (also line {seen[effect.variable]}); keep one")
-            seen[effect.variable] = item_node.start_mark.line + 1
-            effects.append(effect)
+            many = isinstance(item, dict) and "from_map" in item
+            for effect in self.from_map(item_node, item) if many else [self.effect(item_node, item)]:
+                if effect.variable in seen:
+                    self.fail(item_node, f"acts on {effect.variable!r} twice (also line {seen[effect.variable]}); "
+                              "keep one")
+                seen[effect.variable] = item_node.start_mark.line + 1
+                effects.append(effect)
         return Idea(knode.value, title, tuple(effects), feasibility, cost, group, knode.start_mark.line + 1)
 
     def text(self, node: yaml.Node, value, what: str):
@@ -296,9 +319,9 @@ class _Reader(FieldReader):
             if isinstance(level, bool) or not isinstance(level, numbers.Real) or level <= 0:
                 self.fail(lnode, f"level {level!r} must be a positive number (1 = fully)")
             return Effect(var, level=float(level))
-        if kind != "index" or attrs.get("equation") is not None:
-            what = "follows its own equation" if kind == "index" else f"is a {kind}"
-            self.fail(vnode, f"{var!r} {what}, so an idea cannot push it; let the idea act on one of its causes")
+        if not pushable(self.cmap, var):
+            self.fail(vnode, f"{var!r} {_what(self.cmap, var)}, so an idea cannot push it; let the idea act on "
+                      "one of its causes")
         if "level" in fields:
             self.fail(fields["level"][0], f"level is for actions; {var!r} is pushed with polarity and strength")
         pnode, polarity = fields.get("polarity", (node, "+"))
@@ -311,3 +334,48 @@ class _Reader(FieldReader):
                 isinstance(strength, numbers.Real) and not isinstance(strength, bool) and strength >= 0)):
             self.fail(snode, f"strength {strength!r} must be weak, medium, strong or a number ≥ 0")
         return Effect(var, 1 if polarity == "+" else -1, strength if isinstance(strength, str) else float(strength))
+
+    def from_map(self, node: yaml.Node, item) -> list[Effect]:
+        fields = self.mapping(node, item, _FROM_MAP_KEYS, "a from_map entry")
+        anode, name = fields["from_map"]
+        try:
+            action = self.cmap.resolve(str(name))
+        except UnknownVariableError as exc:
+            self.fail(anode, str(exc))
+        if self.cmap.graph.nodes[action].get("kind") != "action":
+            self.fail(anode, f"from_map copies the links of an action of the map, and {action!r} is not one "
+                      "(kind: action)")
+        effects = []
+        for target, sign, strength in map_effects(self.cmap, action):
+            if not pushable(self.cmap, target):
+                self.fail(anode, f"the map's link {action} → {target} goes into a variable that "
+                          f"{_what(self.cmap, target)}, which an idea cannot push; list the effects by hand")
+            effects.append(Effect(target, sign, strength, from_map=action))
+        if not effects:
+            self.fail(anode, f"the map has no link out of {action!r} with polarity + or -; add one with "
+                      "'gmb link add', or list the effects by hand")
+        return effects
+
+
+def map_effects(cmap: CausalMap, action: str) -> list[tuple[str, int, str | float]]:
+    """``(target, sign, strength)`` of each link out of ``action`` with polarity + or -, in map order;
+    a link without a strength has the model's default."""
+    return [(v, 1 if attrs["polarity"] == "+" else -1, _strength(attrs.get("strength")))
+            for u, v, attrs in cmap.links() if u == action and attrs.get("polarity") in ("+", "-")]
+
+
+def pushable(cmap: CausalMap, var: str) -> bool:
+    """Whether an idea can push ``var``: an index variable without its own equation."""
+    attrs = cmap.graph.nodes[var]
+    return attrs.get("kind", "index") == "index" and attrs.get("equation") is None
+
+
+def _what(cmap: CausalMap, var: str) -> str:
+    kind = cmap.graph.nodes[var].get("kind", "index")
+    return "follows its own equation" if kind == "index" else f"is a {kind}"
+
+
+def _strength(strength) -> str | float:
+    if strength is None:
+        return DEFAULT_STRENGTH
+    return strength if isinstance(strength, str) else float(strength)

@@ -19,7 +19,8 @@ samples in which that push raises the outcome. Candidates are split into two **g
 variables and constants: they matter if something could move them), actions first, each ranked by
 the size of its effect; P(top 3) (the share of samples in which it is among the three largest of its
 group, ties sharing a rank) and the rank of the analytic press response (:mod:`gmb.analysis.press`,
-the long-run answer for the map's own strengths) are within the group too.
+the long-run answer for the map's own strengths) are within the group too. The result and its
+table are made in :mod:`gmb.leverage.results`.
 
 Samples are run in chunks (:mod:`gmb.leverage.distributed`: in this process, a local process pool or a Dask
 cluster). A chunk's numbers depend only on the seed and its samples, so every way of running it
@@ -47,16 +48,16 @@ from __future__ import annotations
 import math
 import secrets
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
 
-from gmb.analysis.press import LongRun, long_run_effects
 from gmb.errors import GmbError
-from gmb.leverage.checks import CHECK_CHUNK, SampleChecks, checker, drifting, exclusions, ranking_flags
+from gmb.leverage.checks import CHECK_CHUNK, SampleChecks, checker, drifting
 from gmb.leverage.distributed import run_chunks
-from gmb.leverage.uncertainty import STRUCTURE, MapUncertainty
+from gmb.leverage.results import Candidate, Effects, Leverage, Setup, Term, finish
+from gmb.leverage.uncertainty import STRUCTURE, Draws, MapUncertainty
 from gmb.maps.causalmap import CausalMap
 from gmb.sd.batch import BatchModel
 from gmb.sd.scenarios import ScenarioPlan
@@ -64,9 +65,10 @@ from gmb.sd.simulate import choose_dt
 from gmb.sd.spec import ModelSpec, build_spec
 from gmb.sd.stability import check_stability
 
-__all__ = ["leverage", "Leverage", "Candidate", "Term", "Effects", "run_candidates", "run_chunk", "variable_candidates",
-           "summarize", "press_effects", "prepare", "Setup", "MEASURES", "DEFAULT_PUSH", "DEFAULT_HORIZON",
-           "DEFAULT_SAMPLES", "RUNS_PER_CHUNK", "POOL_MIN_WORK", "GROUPS", "group_of"]
+__all__ = ["leverage", "run_candidates", "run_chunk", "candidate_effects", "variable_candidates", "prepare",
+           "DEFAULT_PUSH", "DEFAULT_HORIZON", "DEFAULT_SAMPLES", "RUNS_PER_CHUNK", "POOL_MIN_WORK",
+           # made in gmb.leverage.results, used here and importable from here
+           "Leverage", "Candidate", "Term", "Effects", "Setup", "finish"]
 
 DEFAULT_PUSH = 0.1
 """The standard push: a tenth of today's value (or an action at level 0.1)."""
@@ -77,46 +79,6 @@ RUNS_PER_CHUNK = 2048
 """About this many runs (samples × (candidates + 1)) go to the engine at a time, as one chunk."""
 POOL_MIN_WORK = 2e6
 """Run-steps (runs × time steps, about a microsecond each) below which a job stays in this process."""
-MEASURES = ("final", "auc")
-"""``final``: the outcome's change at the horizon; ``auc``: its area under the curve (change × months)."""
-GROUPS = ("action", "state")
-"""A ranking's groups, in the order shown: what a working group can do, then the map's states."""
-
-
-def group_of(kind: str) -> str:
-    """``action`` for an action or an idea, ``state`` for anything else (index variable, constant)."""
-    return "action" if kind in ("action", "idea") else "state"
-
-
-@dataclass(frozen=True)
-class Term:
-    """``amount`` added to the model constant ``param`` (times ``extra[:, draw]`` if ``draw`` is set)."""
-
-    param: str
-    amount: float
-    draw: int | None = None
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One thing to push: its id, label (text or ``{lang: text}``), the model constants it changes
-    (``terms``, added to their baseline values) and the long-run push ``{variable: amount}`` the
-    analytic press response gets (``press``), and its ``kind`` (the variable's, or ``idea``)."""
-
-    id: str
-    label: str | dict | None
-    terms: tuple[Term, ...]
-    press: dict = field(default_factory=dict)
-    kind: str = "index"
-
-    def plus(self, other: "Candidate") -> "Candidate":
-        """Both candidates at once (their pushes add up)."""
-        press = dict(self.press)
-        for var, amount in other.press.items():
-            press[var] = press.get(var, 0.0) + amount
-        return Candidate(f"{self.id}+{other.id}", None, self.terms + other.terms, press, self.kind)
-
-
 @dataclass(frozen=True)
 class _Problem:
     """What a worker needs to run chunks: picklable, and the same for every backend."""
@@ -144,109 +106,6 @@ class _Problem:
 
     def bounds(self, index: int) -> tuple[int, int]:
         return index * self.chunk, min(self.samples, (index + 1) * self.chunk)
-
-
-@dataclass
-class Effects:
-    """Effects of each candidate on the outcome in each sample: ``final`` and ``auc``, shape (samples, candidates)."""
-
-    final: np.ndarray
-    auc: np.ndarray
-    checks: SampleChecks | None = None
-    """Each sample's stability and rest checks (:mod:`gmb.leverage.checks`), if they were made."""
-
-    def rows(self, kept: np.ndarray) -> "Effects":
-        """The samples of the mask ``kept`` only."""
-        return Effects(self.final[kept], self.auc[kept], self.checks)
-
-    def measure(self, name: str) -> np.ndarray:
-        if name not in MEASURES:
-            raise GmbError(f"unknown measure {name!r}; use one of {', '.join(MEASURES)}")
-        return self.final if name == "final" else self.auc
-
-
-@dataclass
-class Setup:
-    """A map ready to sample: its spec (``?`` links kept, weight 0), the uncertainty model, the
-    outcome id, horizon and step (months), and warnings for people (step too coarse, unstable)."""
-
-    cmap: CausalMap
-    spec: ModelSpec
-    uncertainty: MapUncertainty
-    outcome: str
-    horizon: float
-    dt: float
-    warnings: list[str]
-
-
-@dataclass
-class Leverage:
-    """The result of :func:`leverage`: per candidate the effects in every sample, and the press response."""
-
-    outcome: str
-    candidates: list[Candidate]
-    effects: Effects
-    press: list[float | None]
-    samples: int
-    seed: int
-    horizon: float
-    dt: float
-    push: float
-    structure: bool
-    warnings: list[str]
-    notes: list[str]
-    press_note: str = ""
-    """Why the press response is missing (e.g. the model does not settle), or empty."""
-    unstable: int = 0
-    not_at_rest: int = 0
-    unchecked: int = 0
-    excluded: int = 0
-    """Samples unstable, with a baseline not at rest, not checkable, and left out of ``effects``."""
-    flags: list[str] = field(default_factory=list)
-    """``all_unknown`` (every link ?), ``all_tied`` (every effect the same): no ranking to show."""
-
-    def table(self, measure: str = "final") -> list[dict]:
-        """One row per candidate: the actions first, then the states, each ranked by the size of the
-        effect (``rank`` within the group, ``magnitude_rank`` over all), with ``direction``, ``effect``,
-        ``effect_p05``/``effect_p95`` and ``p_direction`` for a push that way, and the signed
-        ``median``, ``p05``, ``p95``, ``p_positive`` (see the module notes and :func:`summarize`)."""
-        effects = self.effects.measure(measure)
-        stats = summarize(effects)
-        other = summarize(self.effects.measure("auc" if measure == "final" else "final"))
-        signs = np.sign(stats["median"])
-        oriented = effects * np.where(signs == 0, 1.0, signs)
-        low, high = np.percentile(oriented, [5, 95], axis=0)
-        groups = [group_of(c.kind) for c in self.candidates]
-        top3, press_ranks = [None] * len(groups), [None] * len(groups)
-        for group in GROUPS:
-            members = [i for i, g in enumerate(groups) if g == group]
-            if members:
-                for i, share, rank in zip(members, summarize(oriented[:, members])["p_top3"],
-                                          _ranks([None if self.press[i] is None else abs(self.press[i])
-                                                  for i in members])):
-                    top3[i], press_ranks[i] = share, rank
-        rows = []
-        for i, candidate in enumerate(self.candidates):
-            direction = "increase" if signs[i] > 0 else "decrease" if signs[i] < 0 else "none"
-            row = {"id": candidate.id, "label": candidate.label, "kind": candidate.kind, "group": groups[i],
-                   "direction": direction, "effect": abs(stats["median"][i]), "effect_p05": float(low[i]),
-                   "effect_p95": float(high[i]),
-                   "p_direction": None if direction == "none" else float((oriented[:, i] > 0).mean()),
-                   "p_top3": top3[i]}
-            row |= {key: stats[key][i] for key in ("median", "p05", "p95", "p_positive")}
-            prefix = "auc" if measure == "final" else "final"
-            row |= {f"{prefix}_{key}": other[key][i] for key in ("median", "p05", "p95")}
-            row |= {"press": self.press[i], "press_rank": press_ranks[i]}
-            rows.append(row)
-        size = sorted(range(len(rows)), key=lambda i: (-rows[i]["effect"], i))
-        for n, i in enumerate(size):
-            rows[i]["magnitude_rank"] = n + 1
-        order = sorted(size, key=lambda i: GROUPS.index(groups[i]))
-        ranked, counts = [], dict.fromkeys(GROUPS, 0)
-        for i in order:
-            counts[groups[i]] += 1
-            ranked.append(rows[i] | {"rank": counts[groups[i]]})
-        return ranked
 
 
 def prepare(cmap: CausalMap, outcome: str | None = None, horizon: float = DEFAULT_HORIZON,
@@ -360,76 +219,32 @@ def leverage(cmap: CausalMap, outcome: str | None = None, samples: int = DEFAULT
     return finish(setup, candidates, effects, samples, seed, push, exclude)[0]
 
 
-def finish(setup: Setup, candidates: Sequence[Candidate], effects: Effects, samples: int, seed: int,
-           push: float, exclude: bool = True) -> tuple[Leverage, np.ndarray]:
-    """The result of a run: the samples that count (and the mask of them), the counts, the press
-    response and the warnings; every sample excluded is an error."""
-    found = exclusions(effects.checks, samples, exclude)
-    kept = effects.rows(found.kept)
-    flags = ranking_flags(setup.cmap, kept.final)
-    press = press_long_run(setup, candidates)
-    warnings = setup.warnings + [w for w in [found.warning, *flags.values()] if w]
-    result = Leverage(setup.outcome, list(candidates), kept, press.effects or [None] * len(candidates), samples,
-                      seed, setup.horizon, setup.dt, push, setup.uncertainty.structure, warnings,
-                      setup.uncertainty.notes() + [found.note] + _press_note(press), press.reason, found.unstable, found.restless,
-                      found.unchecked, found.excluded, list(flags))
-    return result, found.kept
-
-
-def summarize(effects: np.ndarray) -> dict[str, list[float]]:
-    """Per column of ``effects`` (samples × candidates): ``median``, ``p05``, ``p95``, ``p_positive``
-    (share of samples > 0) and ``p_top3`` (share of samples in which fewer than three candidates
-    have a larger effect).
-
-    >>> stats = summarize(np.array([[3.0, 1.0, -1.0, 0.0], [2.0, 4.0, 0.5, 0.0]]))
-    >>> stats["p_positive"], stats["p_top3"]
-    ([1.0, 1.0, 0.5, 0.0], [1.0, 1.0, 0.5, 0.5])
-    """
-    p05, median, p95 = np.percentile(effects, [5, 50, 95], axis=0)
-    ordered = np.sort(effects, axis=1)
-    larger = np.stack([effects.shape[1] - np.searchsorted(row, values, side="right")
-                       for row, values in zip(ordered, effects)])
-    return {"median": median.tolist(), "p05": p05.tolist(), "p95": p95.tolist(),
-            "p_positive": (effects > 0).mean(axis=0).tolist(), "p_top3": (larger < 3).mean(axis=0).tolist()}
-
-
-def press_long_run(setup: Setup, candidates: Sequence[Candidate]) -> LongRun:
-    """The analytic long-run change of the outcome under each candidate's ``press`` push, for the map's
-    own numbers (:func:`gmb.analysis.press.long_run_effects`: absolute units like the simulated effect,
-    ``?`` links left out); effects None, with the reason, if the outcome does not settle."""
-    try:
-        return long_run_effects(setup.spec, setup.outcome, [c.press for c in candidates])
-    except GmbError as exc:  # no derivative at the start
-        return LongRun(None, str(exc))
-
-
-def _press_note(press: LongRun) -> list[str]:
-    return [f"press rank —: no long-run response, {press.reason}"] if press.effects is None else []
-
-
-def press_effects(setup: Setup, candidates: Sequence[Candidate]) -> list[float | None]:
-    """:func:`press_long_run`'s effects, None for each candidate where there are none."""
-    return press_long_run(setup, candidates).effects or [None] * len(candidates)
-
-
 def run_chunk(problem: _Problem, index: int) -> tuple[np.ndarray, np.ndarray]:
     """Chunk ``index`` of a problem: the effects at the horizon and the areas under the curve,
     each (samples of the chunk) × candidates. Runs in whichever process or worker gets it."""
     start, stop = problem.bounds(index)
-    size, width = stop - start, len(problem.candidates) + 1
     draws = problem.uncertainty.draw(problem.seed, start, stop, problem.extra)
+    return candidate_effects(_model(problem), problem.candidates, draws, problem.outcome, problem.horizon,
+                             problem.dt)
+
+
+def candidate_effects(model: BatchModel, candidates: Sequence[Candidate], draws: Draws, outcome: str,
+                      horizon: float, dt: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each candidate's effect on ``outcome`` in each version of the map in ``draws`` (model constants,
+    adjust times and extra draws, one value per version), against that version's baseline: the change
+    at ``horizon`` and the area under the curve, each (versions × candidates). One call of the batch
+    engine runs the baseline and every candidate of every version."""
+    size, width = len(draws.extra), len(candidates) + 1
     settings = {param: np.repeat(values, width) for param, values in draws.settings.items()}
-    baseline = problem.spec.parameters()
     touched: dict[str, np.ndarray] = {}
-    for column, candidate in enumerate(problem.candidates, start=1):
+    for column, candidate in enumerate(candidates, start=1):
         for term in candidate.terms:
-            values = touched.setdefault(term.param, np.full((size, width), baseline[term.param]))
+            values = touched.setdefault(term.param, np.full((size, width), model.parameters[term.param]))
             values[:, column] += term.amount * (1.0 if term.draw is None else draws.extra[:, term.draw])
     settings |= {param: values.ravel() for param, values in touched.items()}
     taus = {var: np.repeat(values, width) for var, values in draws.adjust_times.items()}
-    run = _model(problem).run(settings, final_time=problem.horizon, dt=problem.dt, adjust_times=taus,
-                              outputs=[problem.outcome])
-    values = run.values[problem.outcome].reshape(size, width, -1)
+    run = model.run(settings, final_time=horizon, dt=dt, adjust_times=taus, outputs=[outcome])
+    values = run.values[outcome].reshape(size, width, -1)
     change = values[:, 1:, :] - values[:, :1, :]
     auc = ((change[..., 1:] + change[..., :-1]) / 2 * np.diff(run.times)).sum(axis=-1)
     return change[..., -1].copy(), auc
@@ -457,8 +272,4 @@ def _model(problem: _Problem):
             _MODELS[problem.key] = BatchModel(problem.spec)
         return _MODELS[problem.key]
 
-
-def _ranks(values: Sequence[float | None]) -> list[int | None]:
-    """1 for the largest; ties share a rank; None stays None."""
-    return [None if v is None else 1 + sum(1 for w in values if w is not None and w > v) for v in values]
 

@@ -191,6 +191,34 @@ class MapUncertainty:
                      {var: taus_drawn[:, i] for i, var in enumerate(self.index_vars)},
                      extra_low + u[:, 4 * links + taus + 1:] * (extra_high - extra_low))
 
+    def facts(self) -> list[tuple[str, dict]]:
+        """What is drawn, as ``(key, numbers)`` pairs that :func:`gmb.render.wording.uncertainty_notes`
+        words in the reader's language (:meth:`notes` in English).
+
+        >>> from gmb.maps.causalmap import CausalMap
+        >>> from gmb.sd.spec import build_spec
+        >>> cmap = CausalMap.new("demo")
+        >>> cmap.add_variable("mood", "Mood")
+        >>> [key for key, _ in MapUncertainty(cmap, build_spec(cmap)).facts()]
+        ['strengths', 'misjudge', 'scale', 'taus', 'structure']
+        """
+        facts = [("strengths", {"classes": [(name, lo, hi) for name, (lo, hi) in self.ranges.items()],
+                                "default": DEFAULT_STRENGTH})]
+        if self.misjudge:
+            facts.append(("misjudge", {"p": self.misjudge}))
+        if self.scale != (1.0, 1.0):
+            facts.append(("scale", {"low": self.scale[0], "high": self.scale[1]}))
+        facts.append(("taus", {"factor": float(TAU_FACTOR)}))
+        if self.balanced:
+            facts.append(("balanced", {"n": len(self.balanced)}))
+        unknown, disputed = int(self.unknown.sum()), int(self.disputed.sum())
+        if self.structure:
+            facts.append(("structure", {"disputed": disputed, "present": float(PRESENT_PROBABILITY),
+                                        "unknown": unknown, "sign": float(SIGN_PROBABILITY)}))
+        elif unknown:
+            facts.append(("unknown", {"unknown": unknown}))
+        return facts
+
     def notes(self) -> list[str]:
         """What is drawn, in words (for ``ASSUMPTIONS.md`` and the help)."""
         classes = ", ".join(f"{name} {lo:g}–{hi:g}" for name, (lo, hi) in self.ranges.items())

@@ -28,8 +28,9 @@ import networkx as nx
 
 from gmb.errors import MapEditError, UnknownVariableError
 from gmb.maps.cycles import Adjacency, cycles
+from gmb.maps.editchecks import check_color, check_keys
 from gmb.maps.loopids import LOOP_ID, loop_id
-from gmb.maps.schema import DEFAULT_LANGUAGES, FORMAT_VERSION, STRENGTH_NUMBERS
+from gmb.maps.schema import DEFAULT_LANGUAGES, FORMAT_VERSION, LINK_KEYS, STRENGTH_NUMBERS, VARIABLE_KEYS
 
 __all__ = ["CausalMap", "Origin"]
 
@@ -315,6 +316,7 @@ class CausalMap:
         """Set attributes of a variable; dotted keys reach inside (``label.en``); ``None`` deletes."""
         var = self.resolve(var)
         attrs = self.graph.nodes[var]
+        check_keys(updates, attrs, VARIABLE_KEYS, f"variable {var}", self.languages)
         if isinstance(attrs.get("label"), str) and any(k.startswith("label.") for k in updates):
             attrs["label"] = {self.languages[0]: attrs["label"]}
         _apply_updates(attrs, updates, what=f"variable {var!r}")
@@ -345,6 +347,7 @@ class CausalMap:
         u, v = self.resolve(src), self.resolve(dst)
         if {"from", "to"} & {k.split(".")[0] for k in updates}:
             raise MapEditError("a link's ends cannot be set; remove it and add a new one")
+        check_keys(updates, attrs, LINK_KEYS, f"link {u} → {v}", self.languages)
         _apply_updates(attrs, updates, what=f"link {u} → {v}")
         return u, v
 
@@ -363,6 +366,7 @@ class CausalMap:
     def add_theme(self, theme_id: str, label: str | dict, color: str | None = None) -> None:
         """Add a theme; ``label`` is text in the first language or ``{lang: text}``."""
         theme_id = _check_id(theme_id)
+        check_color(color)
         if theme_id in self.themes:
             raise MapEditError(f"theme {theme_id!r} exists already")
         if isinstance(label, str):

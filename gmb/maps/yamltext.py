@@ -26,6 +26,7 @@ variables:
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -62,6 +63,21 @@ _LINE_BREAKS = "\n\r\x85\u2028\u2029"
 _SEQUENCE_ITEM = re.compile(r"\s*-\s+$")
 
 
+TABS = "tabs are not allowed for indentation in YAML; indent with spaces (e.g. two per level)"
+
+
+def _tab_indented(text: str, upto: int | None) -> int | None:
+    """The first line (1-based, up to line ``upto``) whose indentation holds a tab, if any.
+
+    >>> _tab_indented("a:\\n  b: 1\\n \\tc: 2\\n", 3)
+    3
+    """
+    for number, line in enumerate(text.splitlines()[:upto], start=1):
+        if "\t" in line[: len(line) - len(line.lstrip(" \t"))]:
+            return number
+    return None
+
+
 def parse_text(text: str) -> tuple[yaml.Node | None, Any]:
     """Compose and construct a YAML document: ``(root node with positions, plain data)``.
 
@@ -76,6 +92,9 @@ def parse_text(text: str) -> tuple[yaml.Node | None, Any]:
         except yaml.MarkedYAMLError as exc:  # libyaml stops at 1,000 levels
             if "nesting depth" in str(exc.problem):
                 raise YAMLRefused(TOO_DEEP, exc.problem_mark.line + 1) from None
+            tabbed = _tab_indented(text, exc.problem_mark.line + 1 if exc.problem_mark else None)
+            if tabbed:
+                raise YAMLRefused(TABS, tabbed) from None
             raise
         if node is None:
             return None, None
@@ -343,6 +362,8 @@ def _same(a: Any, b: Any) -> bool:
                 and all(_same(value, b[key]) for key, value in a.items()))
     if isinstance(a, list):
         return len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, float):  # -0.0 == 0.0, but they are written differently
+        return a == b and math.copysign(1, a) == math.copysign(1, b)
     return a == b
 
 

@@ -2,7 +2,10 @@
 
 The files of a directory are written together and atomically (:func:`gmb.outputs.staging.staged_directory`):
 ``leverage.csv``, ``leverage.json`` and ``leverage.png`` (ranked effects with 5–95 % intervals) for
-leverage; ``ideas.csv``, ``synergy.csv``, ``ideas.json``, ``ideas.png`` (impact × feasibility) and
+leverage, with ``pairwise.csv`` (how often each of the top candidates has more effect than each other,
+:mod:`gmb.leverage.pairwise`) and, when a screening was run, ``sensitivity.csv`` (the judgements
+that move the ranking most, :mod:`gmb.leverage.sensitivity`, each described in words by
+:func:`factor_text`); ``ideas.csv``, ``synergy.csv``, ``ideas.json``, ``ideas.png`` (impact × feasibility) and
 ``leverage.png`` for an idea bank. Numbers are written in full (``repr``) with a decimal point, signed
 as simulated, beside the columns people read (group, direction, the effect of a push that way), and
 nothing in them depends on the time or the machine, so a run with the same ``--seed`` gives the same
@@ -15,9 +18,10 @@ Example
 >>> from gmb.maps.causalmap import CausalMap
 >>> from gmb.leverage.ranking import leverage
 >>> cmap = CausalMap.new("demo", ["en"])
->>> for var in ("sport", "mood"):
+>>> for var in ("sport", "friends", "mood"):
 ...     cmap.add_variable(var, var.title(), adjust_time=2)
 >>> _ = cmap.add_link("sport", "mood", "+")
+>>> _ = cmap.add_link("friends", "mood", "+", strength="weak")
 >>> result = leverage(cmap, "mood", samples=10, seed=2, horizon=12, workers=1)
 >>> report = leverage_report(result, cmap)
 >>> report["samples"], report["seed"], report["candidates"][0]["id"], report["candidates"][0]["direction"]
@@ -26,7 +30,11 @@ Example
 'A comparison between scenarios of a hand-drawn map — not a forecast'
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "lev"
 >>> [p.name for p in write_leverage(result, cmap, out)]
-['leverage.csv', 'leverage.json', 'leverage.png']
+['leverage.csv', 'leverage.json', 'leverage.png', 'pairwise.csv']
+>>> report["pairwise"][0]["a"], report["pairwise"][0]["b"], report["pairwise"][0]["p_a_more"]
+('sport', 'friends', 1.0)
+>>> factor_text({"kind": "adjust_time", "variable": "mood"}, cmap, "da")
+"hvor hurtigt 'Mood' tilpasser sig"
 """
 
 from __future__ import annotations
@@ -38,24 +46,42 @@ import os
 from pathlib import Path
 
 from gmb.leverage.ideas import IdeaRanking
-from gmb.leverage.ranking import Leverage
+from gmb.leverage.pairwise import pairwise
+from gmb.leverage.results import Leverage
+from gmb.leverage.sensitivity import Sensitivity
 from gmb.maps.causalmap import CausalMap
 from gmb.outputs.staging import staged_directory
-from gmb.render.wording import caveat
+from gmb.render.wording import caveat, checks_note, press_note, uncertainty_notes, words
 
-__all__ = ["leverage_report", "ideas_report", "write_leverage", "write_ideas", "COLUMNS"]
+__all__ = ["leverage_report", "ideas_report", "write_leverage", "write_ideas", "factor_text", "COLUMNS"]
 
 COLUMNS = ("group", "rank", "id", "label", "kind", "direction", "effect", "effect_p05", "effect_p95", "p_direction",
            "p_top3", "magnitude_rank", "median", "p05", "p95", "p_positive", "press", "press_rank")
 """The leading columns of ``leverage.csv``: the ranking people read (``effect`` is that of a push in
 ``direction``), then the signed effect; the other measure's median and interval follow."""
 _IDEA_COLUMNS = ("feasibility", "cost", "working_group", "pareto")
+_PAIRWISE_COLUMNS = ("a", "b", "a_label", "b_label", "a_direction", "b_direction", "p_a_more", "p_b_more", "p_tie",
+                     "samples")
+_SENSITIVITY_COLUMNS = ("factor", "text", "kind", "source", "target", "variable", "idea", "moves")
+_FACTOR_WORDS = {
+    "da": {"strength": "styrken af '{source} → {target}'", "presence": "om '{source} → {target}' findes",
+           "sign": "fortegnet på '{source} → {target}'", "adjust_time": "hvor hurtigt '{variable}' tilpasser sig",
+           "scale": "tallene bag styrkeklasserne (alle links på én gang)",
+           "idea": "hvor stærkt idéen '{idea}' virker på '{variable}'"},
+    "en": {"strength": "the strength of '{source} → {target}'", "presence": "whether '{source} → {target}' exists",
+           "sign": "the sign of '{source} → {target}'", "adjust_time": "how fast '{variable}' adjusts",
+           "scale": "the numbers behind the strength classes (all links at once)",
+           "idea": "how strongly the idea '{idea}' acts on '{variable}'"},
+}
 _PAIR_COLUMNS = ("a", "b", "combined", "sum", "synergy", "p05", "p95", "p_positive", "verdict")
 
 
-def leverage_report(result: Leverage, cmap: CausalMap, lang: str | None = None, measure: str = "final") -> dict:
+def leverage_report(result: Leverage, cmap: CausalMap, lang: str | None = None, measure: str = "final",
+                    sensitivity: Sensitivity | None = None) -> dict:
     """The run's settings and one entry per candidate (actions, then states, each largest effect first),
-    labels and the caveat in ``lang`` (default: the map's first language)."""
+    labels and the caveat in ``lang`` (default: the map's first language); ``pairwise``, the pairwise
+    table of the top candidates (none when there is no ranking to show), and ``sensitivity``, the
+    screening's factors by importance (None if none was run)."""
     lang = lang or cmap.languages[0]
     rows = result.table(measure)
     used = result.samples - result.excluded
@@ -65,11 +91,48 @@ def leverage_report(result: Leverage, cmap: CausalMap, lang: str | None = None, 
     return {"language": lang, "caveat": caveat(lang), "outcome": result.outcome, "outcome_label": cmap.label(result.outcome, lang), "measure": measure,
             "samples": result.samples, "seed": result.seed, "horizon_months": result.horizon,
             "dt_months": result.dt, "push": result.push, "structure": result.structure,
-            "uncertainty": result.notes, "warnings": result.warnings,
+            "uncertainty": _notes(result, cmap, lang), "warnings": result.warnings,
             "checks": {"unstable": result.unstable, "not_at_rest": result.not_at_rest, "unchecked": result.unchecked,
                        "excluded": result.excluded, "used": used, "unstable_share": result.unstable / result.samples},
             "flags": result.flags, "press_note": result.press_note or None,
-            "candidates": [_ordered(row) for row in rows]}
+            "candidates": [_ordered(row) for row in rows],
+            "pairwise": [] if result.flags or len(rows) < 2 else _pairwise(result, rows, measure),
+            "sensitivity": None if sensitivity is None else _sensitivity(sensitivity, cmap, lang, rows)}
+
+
+def _pairwise(result: Leverage, rows: list[dict], measure: str) -> list[dict]:
+    labels = {row["id"]: row["label"] for row in rows}
+    return [{key: (row | {"a_label": labels[row["a"]], "b_label": labels[row["b"]]})[key] for key in _PAIRWISE_COLUMNS}
+            for row in pairwise(result, measure=measure).rows()]
+
+
+def _sensitivity(found: Sensitivity, cmap: CausalMap, lang: str, rows: list[dict]) -> dict:
+    labels = {row["id"]: row["label"] for row in rows}
+    factors = [row | {"text": factor_text(row, cmap, lang), "moves_label": labels.get(row["moves"], row["moves"])}
+               for row in found.rows()]
+    return {"method": found.method, "output": "share of each screened candidate in their combined effect",
+            "candidates": found.ids, "versions": found.versions, "dropped": found.dropped, "seed": found.seed,
+            "factors": [{key: row[key] for key in _SENSITIVITY_COLUMNS} | row for row in factors]}
+
+
+def factor_text(factor: dict, cmap: CausalMap, lang: str | None = None) -> str:
+    """A screened judgement (a row of :meth:`gmb.leverage.sensitivity.Sensitivity.rows`) in words a
+    facilitator understands, with the map's labels in ``lang``."""
+    names = {key: cmap.label(factor[key], lang) for key in ("source", "target", "variable")
+             if factor.get(key) is not None}
+    return words(_FACTOR_WORDS, lang)[factor["kind"]].format(idea=factor.get("idea"), **names)
+
+
+def _notes(result: Leverage, cmap: CausalMap, lang: str) -> list[str]:
+    """``result.notes`` in ``lang``: what was drawn, what the checks left out, why the press rank is missing."""
+    from gmb.leverage.uncertainty import MapUncertainty
+    from gmb.sd.spec import build_spec
+
+    drawn = MapUncertainty(cmap, build_spec(cmap, unknown_links="include"), result.structure).facts()
+    checked = result.effects.checks is not None
+    notes = uncertainty_notes(drawn, lang) + [checks_note(result.samples, result.unstable, result.not_at_rest,
+                                                          result.unchecked, result.excluded, lang, checked)]
+    return notes + ([press_note(result.press_note, lang)] if result.press_note else [])
 
 
 def ideas_report(ranking: IdeaRanking, cmap: CausalMap, lang: str | None = None, measure: str = "final") -> dict:
@@ -88,11 +151,16 @@ def ideas_report(ranking: IdeaRanking, cmap: CausalMap, lang: str | None = None,
 
 
 def write_leverage(result: Leverage, cmap: CausalMap, out_dir: str | os.PathLike, lang: str | None = None,
-                   measure: str = "final") -> list[Path]:
-    """Write ``leverage.csv``, ``leverage.json`` and ``leverage.png``; returns their paths."""
+                   measure: str = "final", sensitivity: Sensitivity | None = None) -> list[Path]:
+    """Write ``leverage.csv``, ``leverage.json``, ``leverage.png``, ``pairwise.csv`` (if there is a
+    ranking) and ``sensitivity.csv`` (if ``sensitivity`` is given); returns their paths."""
     lang = lang or cmap.languages[0]
-    report = leverage_report(result, cmap, lang, measure)
+    report = leverage_report(result, cmap, lang, measure, sensitivity)
     files = {"leverage.csv": _csv(report["candidates"]), "leverage.json": _json(report)}
+    if report["pairwise"]:
+        files["pairwise.csv"] = _csv(report["pairwise"], _PAIRWISE_COLUMNS)
+    if sensitivity is not None:
+        files["sensitivity.csv"] = _csv(report["sensitivity"]["factors"])
     return _write(out_dir, files, {"leverage.png": lambda path: _effects_png(report, path, lang)})
 
 

@@ -2,7 +2,8 @@
 (:func:`gmb.outputs.staging.staged_directory`).
 
 ``results.csv`` is the analysts' tidy table (``scenario,time,variable,value``, full precision, nothing
-else). ``summary.csv`` is read by people, often in a spreadsheet, so each row carries the caveat in a
+else); with a band (``gmb simulate --band N``, :mod:`gmb.leverage.bands`) ``bands.csv`` is its twin
+(``scenario,time,variable,p05,p95,draws``, full precision) and the plots shade each run's band. ``summary.csv`` is read by people, often in a spreadsheet, so each row carries the caveat in a
 last ``note`` column (in the map's language): a note column survives sorting and filtering and keeps
 the file plain CSV, where a comment line or a caveat row would not. Its numbers stay in full
 precision with a decimal point; the plots carry the caveat too.
@@ -26,6 +27,8 @@ import io
 import os
 from pathlib import Path
 
+from gmb.leverage.bands import COLUMNS as BAND_COLUMNS
+from gmb.leverage.bands import Bands
 from gmb.maps.causalmap import CausalMap
 from gmb.outputs.staging import staged_directory
 from gmb.sd.ledger import assumptions_markdown
@@ -34,10 +37,11 @@ from gmb.sd.simulate import Results
 from gmb.sd.spec import ModelSpec
 from gmb.sd.xmile import to_xmile
 
-__all__ = ["write_model", "write_results", "RESULTS_FILE", "SUMMARY_FILE"]
+__all__ = ["write_model", "write_results", "RESULTS_FILE", "SUMMARY_FILE", "BANDS_FILE"]
 
 RESULTS_FILE = "results.csv"
 SUMMARY_FILE = "summary.csv"
+BANDS_FILE = "bands.csv"
 
 
 def write_model(spec: ModelSpec, out_dir: str | os.PathLike, stem: str = "model",
@@ -52,9 +56,9 @@ def write_model(spec: ModelSpec, out_dir: str | os.PathLike, stem: str = "model"
 
 
 def write_results(results: Results, cmap: CausalMap, out_dir: str | os.PathLike,
-                  lang: str | None = None, source: str | None = None) -> list[Path]:
+                  lang: str | None = None, source: str | None = None, bands: Bands | None = None) -> list[Path]:
     """Write the tidy ``results.csv``, ``summary.csv`` (with the caveat in ``note``), one PNG per outcome
-    and ``ASSUMPTIONS.md``."""
+    and ``ASSUMPTIONS.md``; with ``bands``, ``bands.csv`` too, and the PNGs shade the bands."""
     from gmb.render.plots import plot_outcome
     from gmb.render.wording import caveat
 
@@ -73,8 +77,18 @@ def write_results(results: Results, cmap: CausalMap, out_dir: str | os.PathLike,
         (stage / SUMMARY_FILE).write_text(summary.getvalue(), encoding="utf-8")
         (stage / "ASSUMPTIONS.md").write_text(assumptions_markdown(results.spec, source), encoding="utf-8")
         names = [RESULTS_FILE, SUMMARY_FILE, "ASSUMPTIONS.md"]
+        if bands is not None:
+            table = io.StringIO()
+            writer = csv.writer(table, lineterminator="\n")
+            writer.writerow(BAND_COLUMNS)
+            writer.writerows((s, repr(t), v, repr(lo), repr(hi), bands.used)
+                             for s, t, v, lo, hi in bands.records(results.plan.unit_months))
+            (stage / BANDS_FILE).write_text(table.getvalue(), encoding="utf-8")
+            names.insert(2, BANDS_FILE)
         for var in results.outcomes:
             name = f"{results.spec.variables[var].name}.png"
-            plot_outcome(results, cmap, var, stage / name, lang)
+            band = None if bands is None else {run: (bands.times, bands.low[run][var], bands.high[run][var])
+                                               for run in bands.low}
+            plot_outcome(results, cmap, var, stage / name, lang, band, None if bands is None else bands.used)
             names.append(name)
     return [Path(out_dir) / name for name in names]

@@ -41,12 +41,13 @@ import re
 from importlib import resources
 from pathlib import Path
 
+from gmb.analysis.loopset import MAX_LENGTH
 from gmb.analysis.signed import link_sign
 from gmb.errors import GmbError
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.outpaths import write_output
 from gmb.render.layout import PORTRAIT, layout_positions, saved_positions
-from gmb.render.stories import chain_text, is_delayed, loop_story
+from gmb.render.stories import chain_text, is_delayed, loop_count_text, loop_story
 from gmb.render.style import NO_THEME_COLOR, POLARITY_COLORS, POLARITY_MARKS, arrow_width, darker, theme_colors
 
 __all__ = ["render_html", "write_html", "page_data", "script_json", "SIZE_MEASURES"]
@@ -59,7 +60,7 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 
 def render_html(cmap: CausalMap, language: str | None = None, results: str | os.PathLike | None = None,
                 scenarios: str | os.PathLike | None = None, size_by: str = "loops", max_loops: int = 200,
-                max_loop_length: int | None = 12) -> str:
+                max_loop_length: int | None = MAX_LENGTH) -> str:
     """The page's full text. ``language`` is the one it opens in (default: the map's first).
 
     ``results`` is a directory written by ``gmb simulate`` (its ``results.csv``) and ``scenarios``
@@ -109,9 +110,14 @@ def script_json(data) -> str:
 
 
 def page_data(cmap: CausalMap, language: str | None = None, results=None, scenarios=None, size_by: str = "loops",
-              max_loops: int = 200, max_loop_length: int | None = 12) -> dict:
-    """Everything the page shows, as plain data (the JSON block of the page)."""
+              max_loops: int = 200, max_loop_length: int | None = MAX_LENGTH) -> dict:
+    """Everything the page shows, as plain data (the JSON block of the page).
+
+    ``loopCount`` is the map's loops as every command counts them (:func:`gmb.analysis.loopset.map_loops`)
+    and ``loopsStated`` that count in words, per language; ``loops`` lists at most ``max_loops`` of them.
+    """
     from gmb.analysis.centrality import centrality_table
+    from gmb.analysis.loopset import map_loops
 
     languages = cmap.languages
     language = language or languages[0]
@@ -120,7 +126,8 @@ def page_data(cmap: CausalMap, language: str | None = None, results=None, scenar
                        "choose one of them with --language")
     if size_by not in SIZE_MEASURES:
         raise GmbError(f"cannot size variables by {size_by!r}; choose one of: {', '.join(SIZE_MEASURES)}")
-    measure = {row["id"]: row.get(size_by) or 0 for row in centrality_table(cmap)}
+    found = map_loops(cmap, max_length=max_loop_length, listed=max_loops)
+    measure = {row["id"]: row.get(size_by) or 0 for row in centrality_table(cmap, found)}
     nodes, edges, edge_ids = _network(cmap, language, measure)
     return {
         "language": language,
@@ -135,7 +142,7 @@ def page_data(cmap: CausalMap, language: str | None = None, results=None, scenar
         "sizeBy": size_by,
         "portrait": None if saved_positions(cmap) else
         {var: list(xy) for var, xy in layout_positions(cmap, aspect=PORTRAIT).items()},
-        **_loop_data(cmap, languages, edge_ids, max_loops, max_loop_length),
+        **_loop_data(cmap, languages, edge_ids, found),
         "charts": _charts(cmap, results, scenarios, languages) if results is not None else [],
     }
 
@@ -196,11 +203,10 @@ def _link(cmap: CausalMap, u: str, v: str, attrs: dict, edge_id: str, languages:
             "quote": cmap.text(source.get("quote"))}
 
 
-def _loop_data(cmap: CausalMap, languages: list[str], edge_ids: dict, limit: int, max_length: int | None) -> dict:
-    """The loops for the explorer: the named ones first (in the map's order), then the shortest others."""
-    from gmb.analysis.loops import find_loop, find_loops
+def _loop_data(cmap: CausalMap, languages: list[str], edge_ids: dict, listing) -> dict:
+    """The loops for the explorer: the named ones first (in the map's order), then the most relevant others."""
+    from gmb.analysis.loops import find_loop
 
-    listing = find_loops(cmap, max_length=max_length, limit=limit)
     found = {loop.id: loop for loop in listing.loops}
     named = []
     for loop_id in cmap.loops:
@@ -221,7 +227,8 @@ def _loop_data(cmap: CausalMap, languages: list[str], edge_ids: dict, limit: int
             "story": {lang: _own_text(written.get("story"), lang) or loop_story(cmap, chain, lang)
                       for lang in languages},
         })
-    return {"loops": loops, "loopsComplete": listing.complete}
+    return {"loops": loops, "loopsComplete": len(listing.loops) == listing.total and listing.counts.complete,
+            "loopCount": listing.to_dict(), "loopsStated": {lang: loop_count_text(listing, lang) for lang in languages}}
 
 
 def _from_outcome(variables: tuple[str, ...], outcome: list[str]) -> tuple[str, ...]:

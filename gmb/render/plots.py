@@ -3,6 +3,9 @@
 Drawn with matplotlib's Agg canvas (no display needed), in the map's language (Danish and English
 axis texts, Danish decimal commas on the axes; labels from the map), with the time unit and the
 variable's units on the axes, and beneath, the caveat that it compares scenarios of a hand-drawn map.
+Given a band per run (``gmb simulate --band N``: the 5–95 % range over N versions of the map, computed
+in :mod:`gmb.leverage.bands`), each run's band is shaded in its line's colour, and the legend says what
+the shading is.
 
 Example
 -------
@@ -25,6 +28,11 @@ True
 >>> plot_outcome(results, cmap, "mood", path)
 >>> path.read_bytes()[:4]
 b'\\x89PNG'
+>>> run = results.runs["cheer"]
+>>> band = {"cheer": (run.times, run.values["mood"] - 0.05, run.values["mood"] + 0.05)}
+>>> "Skraveret: 5–95 % af 200 udgaver af kortet" in figure_texts(outcome_figure(results, cmap, "mood", "da",
+...                                                                          band, 200))
+True
 """
 
 from __future__ import annotations
@@ -43,9 +51,9 @@ __all__ = ["plot_outcome", "outcome_figure", "axes_texts", "TEXTS"]
 
 TEXTS = {
     "da": {"time": "Tid", "month": "måneder", "year": "år", "index": "indeks, 1 = i dag",
-           "baseline": "Udgangspunkt (ingen tiltag)"},
+           "baseline": "Udgangspunkt (ingen tiltag)", "band": "Skraveret: 5–95 % af {draws} udgaver af kortet"},
     "en": {"time": "Time", "month": "months", "year": "years", "index": "index, 1 = today",
-           "baseline": "Baseline (no intervention)"},
+           "baseline": "Baseline (no intervention)", "band": "Shaded: 5–95% of {draws} versions of the map"},
 }
 """Axis and legend words in the languages gmb speaks (others use English)."""
 
@@ -63,14 +71,19 @@ def axes_texts(results, cmap: CausalMap, var: str, lang: str | None = None) -> t
             f"{label} ({unit})" if unit else label, legend)
 
 
-def plot_outcome(results, cmap: CausalMap, var: str, path: str | os.PathLike, lang: str | None = None) -> None:
-    """Write a PNG of ``var`` over time under the baseline and every scenario of ``results``."""
-    figure = outcome_figure(results, cmap, var, lang)
+def plot_outcome(results, cmap: CausalMap, var: str, path: str | os.PathLike, lang: str | None = None,
+                 band: dict | None = None, draws: int | None = None) -> None:
+    """Write a PNG of ``var`` over time under the baseline and every scenario of ``results``; ``band``
+    maps runs to ``(times in months, low, high)`` over ``draws`` versions of the map (shaded)."""
+    figure = outcome_figure(results, cmap, var, lang, band, draws)
     quiet_savefig(figure, path, format="png", metadata={"Software": "gmb"})
 
 
-def outcome_figure(results, cmap: CausalMap, var: str, lang: str | None = None) -> Figure:
-    """The figure :func:`plot_outcome` saves: one line per run, the caveat beneath."""
+def outcome_figure(results, cmap: CausalMap, var: str, lang: str | None = None, band: dict | None = None,
+                   draws: int | None = None) -> Figure:
+    """The figure :func:`plot_outcome` saves: one line per run (each over its shaded band, if given),
+    the caveat beneath."""
+    from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter
 
     lang = lang or cmap.languages[0]
@@ -80,12 +93,23 @@ def outcome_figure(results, cmap: CausalMap, var: str, lang: str | None = None) 
     scale = results.plan.unit_months
     for (name, run), text in zip(results.runs.items(), legend):
         style = {"color": "black", "linestyle": "--", "linewidth": 2} if name == BASELINE else {"linewidth": 1.6}
-        axes.plot(run.times / scale, run.values[var], label=text, **style)
+        line, = axes.plot(run.times / scale, run.values[var], label=text, **style)
+        if band and name in band:
+            times, low, high = band[name]
+            axes.fill_between(times / scale, low, high, color=line.get_color(), alpha=0.08, linewidth=0,
+                              zorder=line.get_zorder() - 2)
+            for edge in (low, high):  # thin dotted edges in the line's colour: each band can be traced
+                axes.plot(times / scale, edge, color=line.get_color(), linewidth=0.8, linestyle=":", alpha=0.8,
+                          zorder=line.get_zorder() - 1)
+    handles, _ = axes.get_legend_handles_labels()
+    if band:
+        handles.append(Patch(color="grey", alpha=0.3, label=TEXTS.get(lang, TEXTS["en"])["band"].format(
+            draws=draws)))
     axes.set_title(title)
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
     axes.grid(True, alpha=0.3)
-    axes.legend(fontsize="small", loc="best")
+    axes.legend(handles=handles, fontsize="small", loc="best")
     for axis in (axes.xaxis, axes.yaxis):
         axis.set_major_formatter(FuncFormatter(lambda value, _: plain(round(value, 12), lang)))
     figure.supxlabel(caveat(lang), fontsize="small", style="italic")

@@ -25,10 +25,11 @@ Example
 
 from __future__ import annotations
 
+from gmb.analysis.loopset import MapLoops
 from gmb.analysis.signed import chain_sign, link_sign
 from gmb.maps.causalmap import CausalMap
 
-__all__ = ["loop_story", "chain_text", "is_delayed", "WORDS"]
+__all__ = ["loop_story", "chain_text", "loop_count_text", "is_delayed", "WORDS"]
 
 WORDS = {
     "da": {"more": "mere", "less": "mindre", "change": "ændring i", "delay": "efter et stykke tid",
@@ -62,6 +63,26 @@ def chain_text(cmap: CausalMap, variables: tuple[str, ...] | list[str], lang: st
     labels = [cmap.label(v, lang) for v in variables]
     shown = labels[:limit] + (["…"] if len(labels) > limit else [labels[0]])
     return " → ".join(shown)
+
+
+def loop_count_text(found: MapLoops, lang: str) -> str:
+    """The map's stated number of loops (:meth:`gmb.analysis.loopset.MapLoops.stated`) in ``lang``:
+    the same count as every command, in Danish or (any other language) English.
+
+    >>> from gmb.analysis.loops import LoopCounts
+    >>> loop_count_text(MapLoops(LoopCounts(total=12_000), cut=7, longer=None), "da")
+    '12.000+ feedback-løkker med op til 8 variabler (optællingen stoppede ved 10.000)'
+    """
+    if lang != "da":
+        return found.stated()
+    text = f"{found.shown_total().replace(',', '.')} feedback-løkke{'' if found.total == 1 else 'r'}"
+    if found.max_length is not None and found.longer is not False:
+        text += f" med op til {found.max_length} variabler"
+    if found.stopped:
+        return text + f" (optællingen stoppede ved {found.cap:,})".replace(",", ".")
+    if found.max_length is not None and found.longer is not False:
+        text += " (kortet har længere løkker, de er ikke talt med)" if found.longer else " (der kan være længere)"
+    return text
 
 
 def _links(variables) -> list[tuple[str, str]]:

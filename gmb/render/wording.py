@@ -1,9 +1,12 @@
-"""Words every result shown to people shares: the caveat, and which way to push.
+"""Words every result shown to people shares: the caveat, which way to push, and the notes under a result.
 
 A simulation of a hand-drawn map compares scenarios with each other; it does not forecast. Every
 table, picture and page of results says so in the reader's language (:func:`caveat`). A leverage
 ranking tells which way to push each candidate (:func:`direction_word`): a higher outcome is taken
-to be better, so "decrease" means that pushing it down raises the outcome.
+to be better, so "decrease" means that pushing it down raises the outcome. The notes printed under
+a result are worded here too, with the language's numbers: what ``gmb simulate``'s table means and
+where its files are (:func:`explanation`, :func:`files_note`, :func:`band_note`), and what a Monte
+Carlo run drew and left out (:func:`uncertainty_notes`, :func:`checks_note`).
 
 Example
 -------
@@ -15,11 +18,18 @@ True
 ('mindsk', 'increase', 'avoid')
 >>> direction_word("increase", "da", "idea"), direction_word("decrease", "da", "idea")
 ('gennemfør', 'undgå')
+>>> checks_note(200, 3, 1, 0, 4, "da")
+'3 af 200 udgaver ustabile, 1 ikke i hvile — udeladt af statistikken'
+>>> uncertainty_notes([("taus", {"factor": 1.5})], "da")
+['tilpasningstider log-jævnt fordelt mellem τ / 1,5 og τ × 1,5; forsinkelser holdes fast']
 """
 
 from __future__ import annotations
 
-__all__ = ["CAVEAT", "DIRECTIONS", "caveat", "direction_word", "words"]
+from gmb.render.numbers import plain
+
+__all__ = ["CAVEAT", "DIRECTIONS", "NOTES", "caveat", "direction_word", "words", "explanation", "files_note",
+           "band_note", "checks_note", "uncertainty_notes", "press_note"]
 
 CAVEAT = {
     "da": "Sammenligning mellem scenarier i et tegnet kort — ikke en prognose",
@@ -54,3 +64,141 @@ def direction_word(direction: str, lang: str | None, kind: str | None = None) ->
     elif direction == "increase" and kind == "idea":
         direction = "do"
     return words(DIRECTIONS, lang)[direction]
+
+
+NOTES = {
+    "da": {
+        "read": "Sådan læses tabellen: {today}ændringen er forskellen til udgangspunktet uden nye tiltag efter "
+                "{horizon} — en sammenligning mellem scenarierne, ikke en prognose.",
+        "today": "1 er niveauet i dag, og ",
+        "files": "Filerne ligger i {folder}: {files}.", "no_files": "Gem tallene og graferne med -o MAPPE.",
+        "and": "og", "roles": {"results.csv": "alle tal", "summary.csv": "tabellen", "bands.csv": "båndene",
+                               "ASSUMPTIONS.md": "antagelserne", ".png": "grafen"},
+        "band": "Båndet (5–95 %) er over {used} udgaver af kortet (seed {seed}); {checks}.",
+        "checked": "alle udgaver tjekket: {checks}", "counts": "{unstable} af {samples} udgaver ustabile, "
+                                                                "{restless} ikke i hvile",
+        "not_checked": "udgaverne ikke tjekket for stabilitet", "excluded": " — udeladt af statistikken", "kept": " — beholdt i statistikken (exclude=False)",
+        "unchecked": "; {n} kunne ikke tjekkes for stabilitet (ingen afledt ved start)",
+        "press": "press-rang —: intet langsigtet svar, {reason}",
+        "strengths": "linkstyrker jævnt fordelt inden for deres klasse: {classes} (et link uden styrke er {default}; "
+                     "en styrke givet som tal, og et flow-link uden styrke, holdes fast)",
+        "misjudge": "hvert links klasse fejlvurderet: én klasse svagere med sandsynlighed {p}, hvor der er en, én "
+                    "klasse stærkere med sandsynlighed {p}, hvor der er en",
+        "scale": "tallene bag klasserne usikre: alle ganget med én faktor pr. udgave, jævnt fordelt mellem ×{low} "
+                 "og ×{high}",
+        "taus": "tilpasningstider log-jævnt fordelt mellem τ / {factor} og τ × {factor}; forsinkelser holdes fast",
+        "balanced": "udstrømningerne fra de {n} beholdninger, der starter i hvile, skaleret i hver udgave, så de "
+                    "stadig starter i hvile",
+        "structure": "omstridt struktur: hvert af de {disputed} links med lav sikkerhed er med med sandsynlighed "
+                     "{present}; hvert af de {unknown} links med fortegn ? er + med sandsynlighed {sign}, ellers -",
+        "unknown": "de {unknown} links med fortegn ? udeladt (--no-structure; udelad den for at trække deres "
+                   "fortegn)",
+    },
+    "en": {
+        "read": "How to read it: {today}the change is the difference from the baseline without new actions after "
+                "{horizon} — a comparison between the scenarios, not a forecast.",
+        "today": "1 is today's level, and ",
+        "files": "The files are in {folder}: {files}.", "no_files": "Save the numbers and charts with -o DIR.",
+        "and": "and", "roles": {"results.csv": "every number", "summary.csv": "the table", "bands.csv": "the bands",
+                                "ASSUMPTIONS.md": "the assumptions", ".png": "the chart"},
+        "band": "The band (5–95%) is over {used} versions of the map (seed {seed}); {checks}.",
+        "checked": "every sample checked: {checks}", "counts": "{unstable} of {samples} samples unstable, "
+                                                                "{restless} not at rest",
+        "not_checked": "samples not checked for stability", "excluded": " — excluded from the statistics", "kept": " — kept in the statistics (exclude=False)",
+        "unchecked": "; {n} could not be checked for stability (no derivative at the start)",
+        "press": "press rank —: no long-run response, {reason}",
+        "strengths": "link strengths uniform within their class: {classes} (a link without a strength is {default}; "
+                     "a strength given as a number, and a flow link without one, are held fixed)",
+        "misjudge": "each link's class misjudged: one class weaker with probability {p} where there is one, one "
+                    "stronger with probability {p} where there is one",
+        "scale": "the numbers behind the classes uncertain: all multiplied by one factor per sample, uniform "
+                 "between ×{low} and ×{high}",
+        "taus": "adjust times log-uniform between τ / {factor} and τ × {factor}; delays held fixed",
+        "balanced": "the outflows of the {n} stocks that start at rest scaled in each sample so that they still "
+                    "start at rest",
+        "structure": "disputed structure: each of the {disputed} links of low confidence present with probability "
+                     "{present}; each of the {unknown} links of polarity ? + with probability {sign}, else -",
+        "unknown": "the {unknown} links of polarity ? are left out (--no-structure; leave it out to draw their sign)",
+    },
+}
+"""The notes under a result (other languages get English). The English notes of a Monte Carlo run say
+what :meth:`gmb.leverage.uncertainty.MapUncertainty.notes` and :func:`gmb.leverage.checks.exclusions` say."""
+
+
+def explanation(horizon: str, today: bool, lang: str | None) -> str:
+    """What ``gmb simulate``'s table means, in one sentence: ``horizon`` as printed (e.g. "120 måneder"),
+    ``today`` whether every outcome is an index that starts at 1.
+
+    >>> explanation("10 years", True, "en")
+    "How to read it: 1 is today's level, and the change is the difference from the baseline without new \
+actions after 10 years — a comparison between the scenarios, not a forecast."
+    """
+    said = words(NOTES, lang)
+    return said["read"].format(today=said["today"] if today else "", horizon=horizon)
+
+
+def files_note(folder: str | None, names: list[str], lang: str | None) -> str:
+    """Where the files are and what each holds (or how to get them, without a folder).
+
+    >>> files_note("out", ["results.csv", "summary.csv", "mood.png"], "da")
+    'Filerne ligger i out: results.csv (alle tal), summary.csv (tabellen) og mood.png (grafen).'
+    """
+    said = words(NOTES, lang)
+    if not folder:
+        return said["no_files"]
+    roles = said["roles"]
+    items = [f"{name} ({roles.get(name) or roles['.png']})" if name in roles or name.endswith(".png") else name
+             for name in names]
+    listed = f"{', '.join(items[:-1])} {said['and']} {items[-1]}" if len(items) > 1 else "".join(items)
+    return said["files"].format(folder=folder, files=listed)
+
+
+def checks_note(samples: int, unstable: int, restless: int, unchecked: int, excluded: int, lang: str | None,
+                checked: bool = True) -> str:
+    """How many draws were unstable or not at rest, and what was done with them (:func:`gmb.leverage.checks.exclusions`;
+    ``checked`` False: the draws were not checked).
+
+    >>> checks_note(50, 0, 0, 2, 0, "en")
+    'every sample checked: 0 of 50 samples unstable, 0 not at rest; 2 could not be checked for stability \
+(no derivative at the start)'
+    """
+    said = words(NOTES, lang)
+    if not checked:
+        return said["not_checked"]
+    note = said["counts"].format(unstable=unstable, samples=samples, restless=restless)
+    if unstable or restless:
+        note += said["excluded"] if excluded else said["kept"]
+    else:
+        note = said["checked"].format(checks=note)
+    return note + (said["unchecked"].format(n=unchecked) if unchecked else "")
+
+
+def band_note(samples: int, used: int, unstable: int, restless: int, unchecked: int, seed: int,
+              lang: str | None) -> str:
+    """What the band of ``gmb simulate --band`` is over.
+
+    >>> band_note(200, 198, 2, 0, 0, 7, "en")
+    'The band (5–95%) is over 198 versions of the map (seed 7); 2 of 200 samples unstable, 0 not at rest — \
+excluded from the statistics.'
+    """
+    checks = checks_note(samples, unstable, restless, unchecked, samples - used, lang)
+    return words(NOTES, lang)["band"].format(used=used, seed=seed, checks=checks)
+
+
+def press_note(reason: str, lang: str | None) -> str:
+    """Why the press rank is missing (``reason`` as the analysis gives it)."""
+    return words(NOTES, lang)["press"].format(reason=reason)
+
+
+def uncertainty_notes(facts: list[tuple[str, dict]], lang: str | None) -> list[str]:
+    """What a Monte Carlo run drew (:meth:`gmb.leverage.uncertainty.MapUncertainty.facts`), one note per
+    fact, numbers in the language's forms."""
+    said = words(NOTES, lang)
+    notes = []
+    for key, values in facts:
+        shown = {name: plain(value, lang) if isinstance(value, float) else value for name, value in values.items()}
+        if key == "strengths":
+            shown["classes"] = ", ".join(f"{name} {plain(lo, lang)}–{plain(hi, lang)}" for name, lo, hi in
+                                         values["classes"])
+        notes.append(said[key].format(**shown))
+    return notes

@@ -6,7 +6,8 @@ One idea per module, in the order data flows:
 - :mod:`gmb.sd.identifiers`, :mod:`gmb.sd.equations` — model names; user equations, parsed safely
 - :mod:`gmb.sd.formulas` — the spec's elements as equation trees, shared by
   :mod:`gmb.sd.xmile` and :mod:`gmb.sd.mdl` (the writers)
-- :mod:`gmb.sd.ledger` — ``ASSUMPTIONS.md``; :mod:`gmb.sd.linear` — the model's exact linearisation;
+- :mod:`gmb.sd.ledger` — ``ASSUMPTIONS.md``; :mod:`gmb.sd.units` — the units check of the elements;
+  :mod:`gmb.sd.linear` — the model's exact linearisation;
   :mod:`gmb.sd.stability` — the eigenvalue check
 - :mod:`gmb.sd.scenarios` — scenario files; :mod:`gmb.sd.pysd_engine` — PySD, cached;
   :mod:`gmb.sd.forms`, :mod:`gmb.sd.batch` — the numpy batch engine, K runs at once, compiled from

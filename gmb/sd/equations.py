@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Union
 
 __all__ = ["EquationError", "Num", "Ref", "Ident", "Time", "Neg", "BinOp", "Call", "Compare", "IfElse", "Smooth3",
@@ -34,7 +34,13 @@ class EquationError(ValueError):
 
 @dataclass(frozen=True)
 class Num:
+    """A number; ``units`` and ``name`` (not part of its identity) say what gmb means it as: e.g. an
+    adjust time in ``Month``, written to the model files as the constant ``adjust_time_mood``
+    (:func:`gmb.sd.formulas.file_elements`); both are empty for a plain number."""
+
     value: float
+    units: str = field(default="", compare=False, repr=False)
+    name: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True)

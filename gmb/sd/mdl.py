@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from gmb.sd.equations import format_number, render
-from gmb.sd.formulas import model_elements
+from gmb.sd.formulas import file_elements
 from gmb.sd.modeltext import model_text
 from gmb.sd.spec import ModelSpec
 
@@ -32,13 +32,13 @@ def to_mdl(spec: ModelSpec, final_time: float = 120.0, dt: float | None = None,
            tunable: set[str] | None = None) -> str:
     """The Vensim text of the model, simulating from 0 to ``final_time`` with Euler steps ``dt``.
 
-    ``tunable``: the scenario constants to keep (default all), see :func:`model_elements`.
+    ``tunable``: the scenario constants to keep (default all), see :func:`gmb.sd.formulas.model_elements`.
     """
     dt = spec.default_dt() if dt is None else dt
     unit = spec.time_unit.capitalize()
     name_of = lambda var: spec.variables[var].name  # noqa: E731 - user equations name variables by id
     out = ["{UTF-8}"]
-    for element in model_elements(spec, tunable):
+    for element in file_elements(spec, tunable):
         equation = render(element.equation, "vensim", name_of)
         if element.kind == "stock":
             net = " + ".join(element.inflows) or "0"

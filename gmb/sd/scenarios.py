@@ -46,6 +46,7 @@ import yaml
 from gmb.errors import MapFileError, UnknownVariableError
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.store import read_yaml
+from gmb.maps.yamledit import parse_named
 from gmb.maps.yamlfields import FieldReader
 from gmb.sd.spec import ModelSpec
 
@@ -100,9 +101,10 @@ class ScenarioPlan:
         return {name for s in self.scenarios for name in s.settings}
 
 
-def load_scenarios(path: str | os.PathLike, cmap: CausalMap, spec: ModelSpec) -> ScenarioPlan:
-    """Read and check a scenario file against a map and its model spec."""
-    return _Reader(Path(path), cmap, spec).plan()
+def load_scenarios(path: str | os.PathLike, cmap: CausalMap, spec: ModelSpec, text: str | None = None) -> ScenarioPlan:
+    """Read and check a scenario file against a map and its model spec; ``text``, if given, is read
+    as the file's content (an edit checks its result before saving it, :mod:`gmb.sd.scenario_edit`)."""
+    return _Reader(Path(path), cmap, spec).plan(text)
 
 
 class _Reader(FieldReader):
@@ -111,9 +113,10 @@ class _Reader(FieldReader):
         self.cmap, self.spec = cmap, spec
         self.scale = 1.0
 
-    def plan(self) -> ScenarioPlan:
-        root, data = read_yaml(self.path, missing="check the path of the scenario file (an example to "
-                                                  "start from: workshops/havndal/scenarios.yaml)")
+    def plan(self, text: str | None = None) -> ScenarioPlan:
+        root, data = parse_named(self.path, text) if text is not None else read_yaml(
+            self.path, missing="check the path of the scenario file (an example to start from: "
+                               "workshops/havndal/scenarios.yaml)")
         if not isinstance(root, yaml.MappingNode):
             raise MapFileError(self.path, "is not a scenario file (expected 'horizon:' and 'scenarios:')", line=1)
         fields = self.mapping(root, data, _FILE_KEYS, "the file")

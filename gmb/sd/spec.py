@@ -4,12 +4,13 @@ The default formulation (see ``ASSUMPTIONS.md`` of a built model) turns each ``i
 into a stock that starts at today's value X0 (1 unless ``initial:`` says otherwise) and follows its
 indicated value with a first-order adjustment, ``dX/dt = (X* − X) / τ``, where
 
-    X* = X0 · clip(1 + Σ s·w·(P − P0)/|P0| + u(t), lo, hi)
+    X* = clip(X0 · (1 + Σ s·w·(P − P0)/|P0| + u(t)), lo, hi)
 
 over its causes P (value P0 at the start; where P0 is 0, as for an action, the term is s·w·P), with
-s the polarity, w the strength and u a scenario's push. Delayed links pass P through a third-order
-smooth. ``kind: stock`` (flows marked on links), ``constant``, ``action`` and ``equation:`` override
-the default. Every choice is written to the spec's ledger.
+s the polarity, w the strength and u a scenario's push; the bounds lo, hi (in X's units: 0 and
+3·X0 unless the map gives min/max) clip the whole X0·(…). Delayed links pass P through a
+third-order smooth. ``kind: stock`` (flows marked on links), ``constant``, ``action`` and
+``equation:`` override the default. Every choice is written to the spec's ledger.
 
 Example
 -------
@@ -349,6 +350,11 @@ class _Builder:
         numbers_text = ", ".join(f"{k} = {v:g}" for k, v in self.strengths.items())
         section = "given" if self.cmap.meta.get("strengths") is not None else "default"
         first = Assumption(section, f"strengths: {numbers_text} (the number w of each link's term)")
+        confident = [f"`{u} → {v}` ({attrs['confidence']})" for u, v, attrs in self.cmap.links()
+                     if attrs.get("confidence") is not None and (u, v) in taken]
+        if confident:
+            self.note("given", "link confidence, not used by the model (each link counts with its full strength; "
+                      "`gmb leverage` and `gmb simulate --band` draw links of low confidence present or absent): " + ", ".join(confident))
         notes = [
             *([f"a link without a strength is taken as {DEFAULT_STRENGTH} (a flow link as 1 × its cause): "
                + ", ".join(unnamed)] if unnamed else []),

@@ -7,6 +7,14 @@ stages of each delay. If an eigenvalue of A has a positive real part, a push gro
 until values hit their bounds: a reinforcing loop runs away, or a balancing loop with delays
 overshoots more each time round.
 
+For a stack of matrices (Monte Carlo samples) :func:`unstable_samples` gives the same verdict as
+``max Re eigvals > STABLE`` per matrix, but clears most matrices without eigenvalues (about 10 ms
+each for a 181-state block): each strongly connected block gets two *sufficient* tests first (the
+comparison matrix, then a diagonal Lyapunov function; see :func:`comparison_certified` and
+:func:`lyapunov_certified`), and only the blocks neither clears get their eigenvalues. A cleared
+block is stable with a margin far above the rounding of an eigenvalue routine, so the verdict is the
+one the eigenvalues would give.
+
 Example
 -------
 >>> from gmb.maps.causalmap import CausalMap
@@ -32,7 +40,8 @@ import numpy as np
 from gmb.sd.linear import NotLinearisable, linearise
 from gmb.sd.spec import ModelSpec
 
-__all__ = ["Stability", "check_stability", "spectral_blocks", "block_growth", "STABLE"]
+__all__ = ["Stability", "check_stability", "spectral_blocks", "block_growth", "unstable_samples",
+           "comparison_certified", "lyapunov_certified", "STABLE"]
 
 STABLE = 1e-12
 """The largest real part of an eigenvalue that still counts as stable (0: a stock that only accumulates)."""
@@ -119,3 +128,136 @@ def block_growth(a: np.ndarray, blocks: list[np.ndarray]) -> np.ndarray:
         else:
             out[..., b] = np.linalg.eigvals(a[..., rows[:, None], rows]).real.max(axis=-1)
     return out
+
+
+def unstable_samples(a: np.ndarray, blocks: list[np.ndarray], pattern: np.ndarray | None = None) -> np.ndarray:
+    """Per matrix of ``a`` (K × n × n): an eigenvalue's real part above STABLE, block by block (the
+    ``blocks`` of :func:`spectral_blocks` for ``pattern``, the widest pattern of the stack; a matrix
+    with an entry outside it is checked whole). Each verdict depends on its own matrix alone.
+
+    >>> a = np.array([[[-1.0, 0.0], [3.0, -1.0]], [[-1.0, 3.0], [3.0, -1.0]], [[-1.0, 3.0], [-3.0, -1.0]]])
+    >>> unstable_samples(a, spectral_blocks(a)).tolist(), (np.linalg.eigvals(a).real.max(-1) > STABLE).tolist()
+    ([False, True, False], [False, True, False])
+    """
+    unstable = np.zeros(len(a), bool)
+    if pattern is not None:      # entries outside the pattern: count the nonzeros, not a K × n × n mask
+        outside = np.count_nonzero(a, axis=(1, 2)) > np.count_nonzero(a[:, pattern], axis=1)
+        if outside.any():
+            unstable[outside] = np.linalg.eigvals(a[outside]).real.max(axis=-1) > STABLE
+    else:
+        outside = unstable.copy()
+    flat, n = a.reshape(len(a), -1), a.shape[-1]
+    widest = np.any(a != 0, axis=0) if pattern is None else pattern
+    for rows in blocks:
+        open_ = np.flatnonzero(~outside & ~unstable)  # a sample found unstable needs no more blocks
+        if len(rows) == 1:
+            unstable[open_] = a[open_, rows[0], rows[0]] > STABLE
+            continue
+        into, out_of = np.nonzero(widest[np.ix_(rows, rows)] & ~np.eye(len(rows), dtype=bool))
+        diagonal = -flat[open_[:, None], rows * (n + 1)]           # the comparison test needs no dense block
+        sizes = np.abs(flat[open_[:, None], rows[into] * n + rows[out_of]])
+        doubt = ~_comparison(diagonal, sizes, into, out_of, len(rows))
+        if doubt.any():
+            block = flat[open_[doubt][:, None], (rows[:, None] * n + rows).ravel()].reshape(-1, len(rows), len(rows))
+            left = ~lyapunov_certified(block)
+            doubt[doubt] = left
+            if left.any():
+                unstable[open_[doubt]] = np.linalg.eigvals(block[left]).real.max(axis=-1) > STABLE
+    return unstable
+
+
+def comparison_certified(a: np.ndarray, iterations: int = 60) -> np.ndarray:
+    """Per matrix of the stack: stable by the comparison-matrix test (True), or not shown so (False).
+
+    The comparison matrix M = −Δ + O (Δ the diagonal's sizes, O ≥ 0 the other entries' sizes) bounds
+    A's growth, ``max Re λ(A) ≤ max Re λ(M)``, and is stable iff x ← Δ⁻¹(1 + O x) converges; every
+    iterate is > 0, and one with M x < 0 proves it. Only the entries of ``a``'s pattern are touched
+    (a few per row), no LAPACK call. It cannot see that a balancing loop is balancing.
+
+    >>> comparison_certified(np.array([[[-1.0, 0.5], [-0.5, -1.0]], [[-1.0, 2.0], [-1.0, -1.0]]])).tolist()
+    [True, False]
+    """
+    n = a.shape[-1]
+    rows, cols = np.nonzero(np.any(a != 0, axis=0) & ~np.eye(n, dtype=bool))
+    return _comparison(-np.diagonal(a, axis1=1, axis2=2), np.abs(a[:, rows, cols]), rows, cols, n, iterations)
+
+
+def _comparison(diagonal: np.ndarray, sizes: np.ndarray, rows: np.ndarray, cols: np.ndarray, n: int,
+                iterations: int = 60) -> np.ndarray:
+    """:func:`comparison_certified` of the matrices with ``-diagonal`` and other entries of ``sizes``
+    at (``rows``, ``cols``)."""
+    spread = _sparse(sizes, rows, cols, n)
+    done = np.zeros(len(diagonal), bool)
+    active = np.flatnonzero((diagonal > 0).all(axis=1))     # shrinks as samples are cleared, each on its own
+    with np.errstate(all="ignore"):
+        x = 1.0 / diagonal[active]
+        for step in range(iterations):
+            x = (1.0 + spread(x, active)) / diagonal[active]
+            if step % 10 == 9 or step == iterations - 1:
+                ox, dx = spread(x, active), diagonal[active] * x
+                cleared = ((x > 0) & np.isfinite(x) & (ox - dx < -1e-9 * (ox + dx))).all(axis=1)
+                done[active[cleared]] = True
+                keep = ~cleared & np.isfinite(x).any(axis=1)
+                active, x = active[keep], x[keep]
+                if not len(active):
+                    break
+    return done
+
+
+def lyapunov_certified(a: np.ndarray, iterations: int = 50) -> np.ndarray:
+    """Per matrix of the stack: stable by a diagonal Lyapunov function (True), or not shown so (False).
+
+    With Δ the diagonal's sizes (all > 0) and W = Δ⁻¹·(A's other entries), A = Δ(W − I). Take x and
+    y, the right and left Perron vectors of |W| (power iteration on I + |W|), and P = diag(y / (x Δ)):
+    if P A + Aᵀ P is negative definite (one Cholesky), A is stable. Unlike the comparison matrix this
+    lets a balancing pair of links cancel, and it clears every matrix the comparison test clears
+    once x and y have converged. The Cholesky is asked for a margin of ``2e-8·√κ(P)·‖A‖_F``: then
+    A + E is stable for every ‖E‖ ≤ 1e-8 ‖A‖_F, far above an eigenvalue routine's rounding.
+
+    >>> lyapunov_certified(np.array([[[-1.0, 3.0], [-3.0, -1.0]], [[-1.0, 3.0], [3.0, -1.0]]])).tolist()
+    [True, False]
+    """
+    size, n = a.shape[0], a.shape[-1]
+    done = np.zeros(size, bool)
+    diagonal = -np.diagonal(a, axis1=1, axis2=2)
+    fit = np.flatnonzero((diagonal > 0).all(axis=1) & np.isfinite(a).all(axis=(1, 2)))
+    if not len(fit):
+        return done
+    a, diagonal = a[fit], diagonal[fit]
+    rows, cols = np.nonzero(np.any(a != 0, axis=0) & ~np.eye(n, dtype=bool))
+    sizes = np.abs(a[:, rows, cols]) / diagonal[:, rows]
+    right, left = _sparse(sizes, rows, cols, n), _sparse(sizes, cols, rows, n)
+    x, y = np.ones((len(a), n)), np.ones((len(a), n))
+    for _ in range(iterations):
+        x, y = x + right(x), y + left(y)
+        x, y = x / x.max(axis=1, keepdims=True), y / y.max(axis=1, keepdims=True)
+    p = np.maximum(y, 1e-6) / (np.maximum(x, 1e-6) * diagonal)
+    root = np.sqrt(p)
+    b = root[:, :, None] * a / root[:, None, :]                      # P^½ A P^-½
+    negative = b + b.transpose(0, 2, 1)
+    np.negative(negative, out=negative)
+    margin = 2e-8 * np.sqrt(p.max(axis=1) / p.min(axis=1)) * np.sqrt((a * a).sum(axis=(1, 2)))
+    negative[:, np.arange(n), np.arange(n)] -= margin[:, None]
+    for k in range(len(a)):
+        try:
+            np.linalg.cholesky(negative[k])
+            done[fit[k]] = True
+        except np.linalg.LinAlgError:
+            pass
+    return done
+
+
+def _sparse(sizes: np.ndarray, to: np.ndarray, source: np.ndarray, n: int):
+    """``(x, which) ↦ S x`` for the samples ``which`` (all by default), S the n × n matrices with
+    ``sizes`` (K × entries) at (``to``, ``source``)."""
+    order = np.argsort(to, kind="stable")
+    to, source, sizes = to[order], source[order], sizes[:, order]
+    starts = np.flatnonzero(np.r_[True, to[1:] != to[:-1]]) if len(to) else np.empty(0, np.intp)
+    present = to[starts]
+
+    def product(x: np.ndarray, which: np.ndarray | None = None) -> np.ndarray:
+        out = np.zeros((len(x), n))
+        if len(to):
+            out[:, present] = np.add.reduceat((sizes if which is None else sizes[which]) * x[:, source], starts, axis=1)
+        return out
+    return product

@@ -19,7 +19,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape, quoteattr
 
 from gmb.sd.equations import format_number, render
-from gmb.sd.formulas import model_elements
+from gmb.sd.formulas import file_elements
 from gmb.sd.modeltext import model_text
 from gmb.sd.spec import ModelSpec
 from gmb.version import __version__
@@ -33,7 +33,7 @@ def to_xmile(spec: ModelSpec, final_time: float = 120.0, dt: float | None = None
              tunable: set[str] | None = None) -> str:
     """The XMILE text of the model, simulating from 0 to ``final_time`` with Euler steps ``dt``.
 
-    ``tunable``: the scenario constants to keep (default all), see :func:`model_elements`.
+    ``tunable``: the scenario constants to keep (default all), see :func:`gmb.sd.formulas.model_elements`.
     """
     dt = spec.default_dt() if dt is None else dt
     unit = spec.time_unit.capitalize()
@@ -48,7 +48,7 @@ def to_xmile(spec: ModelSpec, final_time: float = 120.0, dt: float | None = None
         "  <model>",
         "    <variables>",
     ]
-    for element in model_elements(spec, tunable):
+    for element in file_elements(spec, tunable):
         parts = [f"<eqn>{escape(render(element.equation, 'xmile', name_of))}</eqn>"]
         parts += [f"<inflow>{escape(f)}</inflow>" for f in element.inflows]
         parts += [f"<outflow>{escape(f)}</outflow>" for f in element.outflows]

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import yaml
 
-from gmb.analysis.loops import count_loops
+from gmb.analysis.loopset import MAX_LENGTH, map_loops
 from gmb.errors import MapFileError
 from gmb.maps.store import load_map, read_yaml
 
@@ -98,13 +98,14 @@ class Workshop:
     def folder(self) -> Path:
         return self.path.parent
 
-    def summary(self, max_length: int | None = None, limit: int | None = None) -> dict:
-        """The record with counts for every map file and the growth of the map, as plain data."""
+    def summary(self, max_length: int | None = MAX_LENGTH) -> dict:
+        """The record with counts for every map file and the growth of the map, as plain data; the loops
+        are counted as everywhere (:func:`gmb.analysis.loopset.map_loops`, ``max_length=None``: any length)."""
         counts = {}
         for session in self.sessions:
             for name in [m.file for m in session.maps] + ([session.result] if session.result else []):
                 if name not in counts:
-                    counts[name] = _counts(self, session, name, max_length, limit)
+                    counts[name] = _counts(self, session, name, max_length)
         sessions = []
         for s in self.sessions:
             maps = [{"file": m.file, "group": m.group, "merged": m.merged, "notes": m.notes} | _public(counts[m.file])
@@ -159,7 +160,7 @@ def map_growth(record: Workshop, counts: dict[str, dict] | None = None) -> list[
     for session in record.sessions:
         if not session.result:
             continue
-        now = (counts or {}).get(session.result) or _counts(record, session, session.result, None, None)
+        now = (counts or {}).get(session.result) or _counts(record, session, session.result, MAX_LENGTH)
         row = {"session": session.id, "map": session.result} | _public(now)
         if before is not None:
             row |= {"variables_added": len(now["ids"] - before["ids"]),
@@ -218,15 +219,16 @@ def _session(path: Path, node: yaml.Node, item) -> Session:
                    _text(item.get("notes")), line, map_lines)
 
 
-def _counts(record: Workshop, session: Session, name: str, max_length: int | None, limit: int | None) -> dict:
+def _counts(record: Workshop, session: Session, name: str, max_length: int | None) -> dict:
     path = record.folder / name
     if not path.is_file():
         raise MapFileError(record.path, f"session {session.id}: map file {name!r} not found "
                            f"(paths are relative to {record.folder})", line=session.map_lines.get(name, session.line))
     cmap = load_map(path)
-    loops = count_loops(cmap, max_length=max_length, limit=limit)
+    loops = map_loops(cmap, max_length=max_length, listed=0)
     return {"variables": cmap.graph.number_of_nodes(), "links": cmap.graph.number_of_edges(),
-            "loops": loops.total, "loops_by_polarity": loops.by_polarity(), "loops_complete": loops.complete,
+            "loops": loops.total, "loops_by_polarity": loops.counts.by_polarity(), "loops_complete": loops.counts.complete,
+            "loops_stated": loops.stated(),
             "ids": set(cmap.graph), "edges": set(cmap.graph.edges)}
 
 

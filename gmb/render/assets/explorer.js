@@ -14,9 +14,9 @@
       chartsIntro: "Hvordan udfaldet udvikler sig i hvert scenarie (1 = niveauet i dag).",
       textVersion: "Kortet som tekst", variables: "Variabler", links: "Pile", noTheme: "Uden tema",
       canvas: "Årsagsdiagram med {v} variabler og {l} pile. Hele kortet findes som tekst længere nede på siden.",
-      loopCount: "{n} løkker", loopCountOne: "1 løkke", loopsSummary: "{count}: {r} forstærkende, {b} balancerende",
+      loopsSummary: "{count}: {r} forstærkende, {b} balancerende",
       loopsUnknown: ", {q} med et uafklaret fortegn",
-      loopsIncomplete: "Listen viser de første {n}; kortet har flere.", noLoops: "Kortet har ingen feedback-løkker.",
+      loopsIncomplete: "Listen viser de {n} vigtigste.", noLoops: "Kortet har ingen feedback-løkker.",
       R: "Forstærkende løkke", B: "Balancerende løkke", Q: "Løkke med uafklaret fortegn",
       loopMeta: "{kind} · {n} variabler", inLoop: "Variabler i løkken", showAll: "Luk",
       affectedBy: "Påvirkes af", affects: "Påvirker", partOf: "Indgår i løkkerne", none: "ingen",
@@ -38,7 +38,9 @@
       atEnd: "Ved slutningen ({t}), højeste først:", baseline: "Som nu (ingen nye tiltag)", time: "tid {t}",
       units: { month: "måneder", year: "år", week: "uger", day: "dage" }, after: "efter {t} {unit}",
       caveat: "Sammenligning mellem scenarier i et tegnet kort — ikke en prognose",
-      changeTitle: "Ændring mod “{b}” ved slutningen"
+      changeTitle: "Ændring mod “{b}” ved slutningen",
+      band: "Skraveret: 5–95 % af {n} udgaver af kortet", bandOf: "{name}: 5–95 % af {n} udgaver af kortet",
+      range: "5–95 %: {lo} … {hi}"
     },
     en: {
       skip: "Skip to the map as text", about: "About this map", diagram: "Causal loop diagram",
@@ -49,9 +51,9 @@
       chartsIntro: "How the outcome develops under each scenario (1 = today's level).",
       textVersion: "The map as text", variables: "Variables", links: "Arrows", noTheme: "No theme",
       canvas: "Causal loop diagram with {v} variables and {l} arrows. The whole map is given as text further down the page.",
-      loopCount: "{n} loops", loopCountOne: "1 loop", loopsSummary: "{count}: {r} reinforcing, {b} balancing",
+      loopsSummary: "{count}: {r} reinforcing, {b} balancing",
       loopsUnknown: ", {q} with an undecided sign",
-      loopsIncomplete: "The list shows the first {n}; the map has more.", noLoops: "The map has no feedback loops.",
+      loopsIncomplete: "The list shows the {n} most relevant.", noLoops: "The map has no feedback loops.",
       R: "Reinforcing loop", B: "Balancing loop", Q: "Loop with an undecided sign",
       loopMeta: "{kind} · {n} variables", inLoop: "Variables in the loop", showAll: "Close",
       affectedBy: "Affected by", affects: "Affects", partOf: "Part of the loops", none: "none",
@@ -73,7 +75,9 @@
       atEnd: "At the end ({t}), highest first:", baseline: "As now (no new actions)", time: "time {t}",
       units: { month: "months", year: "years", week: "weeks", day: "days" }, after: "after {t} {unit}",
       caveat: "A comparison between scenarios of a hand-drawn map — not a forecast",
-      changeTitle: "Change against “{b}” at the end"
+      changeTitle: "Change against “{b}” at the end",
+      band: "Shaded: 5–95% of {n} versions of the map", bandOf: "{name}: 5–95% of {n} versions of the map",
+      range: "5–95%: {lo} … {hi}"
     }
   };
   var LANGUAGE_NAMES = { da: "Dansk", en: "English", de: "Deutsch", sv: "Svenska", nb: "Norsk" };
@@ -288,11 +292,9 @@
   // ---- loop list, legend, text version, charts --------------------------------------------
   function renderLoops() {
     var list = clear(document.getElementById("loop-list"));
-    var counts = { R: 0, B: 0, Q: 0 };
-    DATA.loops.forEach(function (loop) { counts[kindKey(loop.kind)] += 1; });
-    var count = DATA.loops.length === 1 ? t("loopCountOne") : fill(t("loopCount"), { n: DATA.loops.length });
-    var summary = DATA.loops.length ? fill(t("loopsSummary"), { count: count, r: counts.R, b: counts.B })
-      + (counts.Q ? fill(t("loopsUnknown"), { q: counts.Q }) : "") + "." : t("noLoops");
+    var counts = DATA.loopCount.by_polarity;  // the count every gmb command gives (gmb.analysis.loopset)
+    var summary = DATA.loops.length ? fill(t("loopsSummary"), { count: txt(DATA.loopsStated), r: counts.R, b: counts.B })
+      + (counts["?"] ? fill(t("loopsUnknown"), { q: counts["?"] }) : "") + "." : t("noLoops");
     if (!DATA.loopsComplete) { summary += " " + fill(t("loopsIncomplete"), { n: DATA.loops.length }); }
     document.getElementById("loops-summary").textContent = summary;
     DATA.loops.forEach(function (loop) {
@@ -432,18 +434,34 @@
         svg.appendChild(tick);
       });
       var ends = [], colors = 0;
+      var bands = svgEl("g", { "class": "bands" });  // under every line
+      svg.appendChild(bands);
       chart.series.forEach(function (series) {
         var baseline = series.scenario === "baseline";
         var color = baseline ? "#8b929c" : SCENARIO_COLORS[colors++ % SCENARIO_COLORS.length];
+        var name = series.label ? txt(series.label) : baseline ? t("baseline") : series.scenario;
+        var band = series.band;
+        if (band) {  // the 5–95 % band: along the top edge, back along the bottom one
+          var edge = function (values, j) { return sx(band.times[j]).toFixed(1) + "," + sy(values[j]).toFixed(1); };
+          var outline = band.high.map(function (_, j) { return edge(band.high, j); })
+            .concat(band.low.map(function (_, j) { return edge(band.low, j); }).reverse());
+          var shade = svgEl("polygon", { points: outline.join(" "), fill: color, "fill-opacity": 0.13,
+            stroke: color, "stroke-opacity": 0.45, "stroke-width": 0.6, "stroke-dasharray": "2 2", "class": "band" });
+          var title = svgEl("title", {});
+          title.textContent = fill(t("bandOf"), { name: name, n: chart.draws });
+          shade.appendChild(title);
+          bands.appendChild(shade);
+        }
         var points = series.values.map(function (y, j) { return sx(series.times[j]).toFixed(1) + "," + sy(y).toFixed(1); });
         var line = svgEl("polyline", { points: points.join(" "), fill: "none", stroke: color, "stroke-width": 2.2,
           "stroke-linejoin": "round" });
         if (baseline) { line.setAttribute("stroke-dasharray", "5 4"); }
         svg.appendChild(line);
-        ends.push({ name: series.label ? txt(series.label) : baseline ? t("baseline") : series.scenario,
-          color: color, baseline: baseline, value: series.values[series.values.length - 1] });
+        ends.push({ name: name, color: color, baseline: baseline, value: series.values[series.values.length - 1],
+          band: band && [band.low[band.low.length - 1], band.high[band.high.length - 1]] });
       });
       fig.appendChild(svg);
+      if (chart.draws) { fig.appendChild(el("p", "band-note", fill(t("band"), { n: chart.draws }))); }
       var end = num(x1, 4);
       var when = chart.unit ? fill(t("after"), { t: end, unit: t("units")[chart.unit] || chart.unit }) : fill(t("time"), { t: end });
       fig.appendChild(el("figcaption", "muted", fill(t("atEnd"), { t: when })));
@@ -460,6 +478,9 @@
           var change = el("span", "change", "(" + num(row.value - base.value, 2, true) + ")");
           change.title = fill(t("changeTitle"), { b: base.name });
           li.appendChild(change);
+        }
+        if (row.band && !row.baseline) {
+          li.appendChild(el("span", "range", fill(t("range"), { lo: num(row.band[0], 3), hi: num(row.band[1], 3) })));
         }
         key.appendChild(li);
       });
