@@ -237,3 +237,44 @@ def test_the_counts_are_in_the_json_and_csv(tmp_path):
     assert report["checks"]["unstable"] > 0 and report["checks"]["used"] == 100 - report["checks"]["excluded"]
     header = (tmp_path / "out" / "leverage.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     assert "samples_used" in header and "samples_excluded" in header
+
+
+def test_checks_run_blas_on_one_thread_and_give_the_threads_back():
+    """The stability check limits BLAS to one thread while it runs, also when Dask threads check at the
+    same time, and the process's own limits come back afterwards."""
+    import threading
+
+    from threadpoolctl import threadpool_info
+
+    def blas_threads() -> list[int]:
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    before = blas_threads()
+    cmap = loop_map()
+    spec = build_spec(cmap, unknown_links="include")
+    draws = MapUncertainty(cmap, spec).draw(seed=1, start=0, stop=50)
+    seen, errors = [], []
+    original = checks_module.unstable_samples
+
+    def spying(*args, **kwargs):
+        seen.append(blas_threads())
+        return original(*args, **kwargs)
+
+    def check():
+        try:
+            SampleChecker(spec).check(draws.settings, draws.adjust_times)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    checks_module.unstable_samples = spying
+    try:
+        threads = [threading.Thread(target=check) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        checks_module.unstable_samples = original
+    assert not errors
+    assert len(seen) == 4 and all(all(n == 1 for n in during) for during in seen)
+    assert blas_threads() == before

@@ -36,10 +36,12 @@ Example
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from gmb.errors import GmbError
 from gmb.sd.batch import BatchModel
@@ -128,7 +130,30 @@ class SampleChecker:
                     unchecked[k] = False
                 except NotLinearisable:
                     a[k] = 0.0
-        return unstable_samples(a, self.blocks, self.pattern) & ~unchecked, unchecked
+        with _one_blas_thread():
+            return unstable_samples(a, self.blocks, self.pattern) & ~unchecked, unchecked
+
+
+_BLAS: dict = {"users": 0}
+
+
+@contextmanager
+def _one_blas_thread():
+    """BLAS on one thread while any thread of this process checks samples (a 181-state block's
+    eigenvalues take ~10 ms on one thread, longer on two that compete with the simulation or other
+    workers); the original limits come back when the last checking thread (Dask) leaves."""
+    with _LOCK:
+        if not _BLAS["users"]:
+            _BLAS.setdefault("controller", ThreadpoolController())
+            _BLAS["limits"] = _BLAS["controller"].limit(limits=1, user_api="blas")
+        _BLAS["users"] += 1
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _BLAS["users"] -= 1
+            if not _BLAS["users"]:
+                _BLAS.pop("limits").restore_original_limits()
 
 
 def drifting(spec: ModelSpec) -> list[str]:
