@@ -87,6 +87,7 @@ from gmb.maps.causalmap import CausalMap
 from gmb.maps.store import read_yaml
 from gmb.maps.yamledit import parse_named
 from gmb.maps.yamlfields import FieldReader
+from gmb.sd.scenarios import OFFERS
 from gmb.sd.spec import DEFAULT_STRENGTH
 
 __all__ = ["IdeaBank", "Idea", "Effect", "IdeaRanking", "load_ideas", "rank_ideas", "idea_candidates", "map_effects",
@@ -101,7 +102,7 @@ SYNERGY_TOLERANCE = 1e-9
 """A pair's synergy smaller than this share of its single effects is rounding, not synergy."""
 
 _FILE_KEYS = ("title", "description", "ideas")
-_IDEA_KEYS = ("title", "acts_on", "feasibility", "cost", "working_group", "notes", "source")
+_IDEA_KEYS = ("title", "acts_on", "feasibility", "cost", "working_group", "notes", "source", "reach", "offer")
 _EFFECT_KEYS = ("variable", "polarity", "strength", "level", "notes")
 _FROM_MAP_KEYS = ("from_map", "notes")
 
@@ -130,6 +131,10 @@ class Idea:
     cost: str | float | None = None
     working_group: str | dict | None = None
     line: int | None = None
+    reach: dict | None = None
+    """On a map with segments: the share of each segment the idea reaches (None: everyone)."""
+    offer: str | None = None
+    """universal (*lighed*), targeted (*retfærdighed*) or structural (*frihed*), as the bank tags it."""
 
 
 @dataclass
@@ -202,18 +207,22 @@ def idea_candidates(setup: Setup, bank: IdeaBank) -> tuple[list[Candidate], list
     for idea in bank.ideas:
         terms, press = [], {}
         for effect in idea.effects:
-            var = setup.spec.variables[effect.variable]
-            if effect.level is not None:
-                terms.append(Term(var.params["level"], effect.level))
-                amount = effect.level
-            elif isinstance(effect.strength, str):
+            if isinstance(effect.strength, str) and effect.level is None:
                 ranges.append(setup.uncertainty.ranges[effect.strength])
-                terms.append(Term(var.params["push"], float(effect.sign), len(ranges) - 1))
-                amount = effect.sign * setup.spec.strengths[effect.strength]
-            else:
-                terms.append(Term(var.params["push"], effect.sign * float(effect.strength)))
-                amount = effect.sign * float(effect.strength)
-            press[effect.variable] = press.get(effect.variable, 0.0) + amount
+            copies = setup.spec.copies(effect.variable) or {None: effect.variable}
+            for segment, member in copies.items():
+                var = setup.spec.variables[member]
+                reach = 1.0 if segment is None or idea.reach is None else idea.reach.get(segment, 0.0)
+                if effect.level is not None:
+                    terms.append(Term(var.params["level"], effect.level * reach))
+                    amount = effect.level * reach
+                elif isinstance(effect.strength, str):
+                    terms.append(Term(var.params["push"], effect.sign * reach, len(ranges) - 1))
+                    amount = effect.sign * reach * setup.spec.strengths[effect.strength]
+                else:
+                    terms.append(Term(var.params["push"], effect.sign * float(effect.strength) * reach))
+                    amount = effect.sign * float(effect.strength) * reach
+                press[member] = press.get(member, 0.0) + amount
         candidates.append(Candidate(idea.id, idea.title, tuple(terms), press, "idea"))
     return candidates, ranges
 
@@ -234,7 +243,8 @@ def rank_ideas(cmap: CausalMap, bank: IdeaBank, outcome: str | None = None, samp
                                    scheduler=scheduler, workers=workers, progress=progress, timeout=timeout,
                                    check=check)
     n = len(singles)
-    result, kept = finish(setup, singles, Effects(effects.final[:, :n], effects.auc[:, :n], effects.checks),
+    gaps = None if effects.gap is None else effects.gap[:, :n]
+    result, kept = finish(setup, singles, Effects(effects.final[:, :n], effects.auc[:, :n], effects.checks, gaps),
                           samples, seed, 0.0, exclude)
     return IdeaRanking(bank, result, [(a.id, b.id) for a, b in couples],
                        Effects(effects.final[kept, n:], effects.auc[kept, n:]))
@@ -289,7 +299,29 @@ class _Reader(FieldReader):
                               "keep one")
                 seen[effect.variable] = item_node.start_mark.line + 1
                 effects.append(effect)
-        return Idea(knode.value, title, tuple(effects), feasibility, cost, group, knode.start_mark.line + 1)
+        offer = fields["offer"][1] if "offer" in fields else None
+        if offer is not None and offer not in OFFERS:
+            self.fail(fields["offer"][0], f"offer {offer!r} must be one of {', '.join(OFFERS)} (lighed: the same "
+                      "offer for all; retfærdighed: more where the need is greater; frihed: change the conditions)")
+        reach = self.reach(*fields["reach"]) if "reach" in fields else None
+        return Idea(knode.value, title, tuple(effects), feasibility, cost, group, knode.start_mark.line + 1, reach,
+                    offer)
+
+    def reach(self, node: yaml.Node, reach) -> dict[str, float]:
+        """``reach: {SEGMENT: share, …}`` (0–1 each) of an idea on a map with segments."""
+        segments = self.cmap.meta.get("segments") or {}
+        if not segments:
+            self.fail(node, "reach: the map has no segments (groups of children); remove reach")
+        if not isinstance(reach, dict) or not reach:
+            self.fail(node, f"reach must give the share of each segment the idea reaches, e.g. reach: "
+                      f"{{{', '.join(f'{s}: 0.5' for s in segments)}}}")
+        for (key_node, value_node), (segment, value) in zip(node.value, reach.items()):
+            if segment not in segments:
+                self.fail(key_node, f"reach names segment {segment!r}, which the map does not have (segments: "
+                          f"{', '.join(segments)})")
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
+                self.fail(value_node, f"reach of {segment} {value!r} must be a share from 0 to 1")
+        return {s: float(reach.get(s, 0.0)) for s in segments}
 
     def text(self, node: yaml.Node, value, what: str):
         if isinstance(value, str) and value.strip():

@@ -60,6 +60,7 @@ from gmb.leverage.results import Candidate, Effects, Leverage, Setup, Term, fini
 from gmb.leverage.uncertainty import STRUCTURE, Draws, MapUncertainty
 from gmb.maps.causalmap import CausalMap
 from gmb.sd.batch import BatchModel
+from gmb.sd.gaps import gap
 from gmb.sd.scenarios import ScenarioPlan
 from gmb.sd.simulate import choose_dt
 from gmb.sd.spec import ModelSpec, build_spec
@@ -95,6 +96,8 @@ class _Problem:
     samples: int
     chunk: int
     check: bool = True
+    gap_of: tuple[str, ...] = ()
+    """The outcome's per-segment copies, whose gap each candidate's effect on is measured too."""
 
     @property
     def chunks(self) -> int:
@@ -137,21 +140,24 @@ def prepare(cmap: CausalMap, outcome: str | None = None, horizon: float = DEFAUL
 
 def variable_candidates(setup: Setup, push: float = DEFAULT_PUSH) -> list[Candidate]:
     """Every variable that can be pushed, in map order, the outcome left out: index variables,
-    actions (switched on at level ``push``) and constants (raised by ``push`` × their value)."""
+    actions (switched on at level ``push``) and constants (raised by ``push`` × their value). On a
+    map with segments a per-segment variable is pushed in every segment alike."""
     candidates = []
-    for var in setup.spec.variables.values():
-        if var.id == setup.outcome:
+    for var in setup.cmap.graph:
+        if var == setup.outcome:
             continue
-        if var.kind == "index":
-            term = Term(var.params["push"], push)
-        elif var.kind == "action":
-            term = Term(var.params["level"], push)
-        elif var.kind == "constant":
-            term = Term(var.params["value"], push * abs(var.initial))
-        else:
-            continue
-        candidates.append(Candidate(var.id, setup.cmap.graph.nodes[var.id].get("label"), (term,), {var.id: push},
-                                    var.kind))
+        members = [setup.spec.variables[m] for m in (setup.spec.copies(var).values() or [var])]
+        terms = []
+        for member in members:
+            if member.kind == "index":
+                terms.append(Term(member.params["push"], push))
+            elif member.kind == "action":
+                terms.append(Term(member.params["level"], push))
+            elif member.kind == "constant":
+                terms.append(Term(member.params["value"], push * abs(member.initial)))
+        if terms:
+            candidates.append(Candidate(var, setup.cmap.graph.nodes[var].get("label"), tuple(terms),
+                                        {m.id: push for m in members}, members[0].kind))
     return candidates
 
 
@@ -179,7 +185,8 @@ def run_candidates(setup: Setup, candidates: Sequence[Candidate], samples: int =
         raise GmbError(f"the seed must be a whole number ≥ 0, not {seed!r}")
     problem = _Problem(secrets.token_hex(8), setup.spec, setup.uncertainty, tuple(extra), tuple(candidates),
                        setup.outcome, setup.horizon, setup.dt, seed, samples,
-                       max(1, RUNS_PER_CHUNK // (len(candidates) + 1)), check)
+                       max(1, RUNS_PER_CHUNK // (len(candidates) + 1)), check,
+                       tuple(setup.spec.copies(setup.outcome).values()))
     _MODELS[problem.key] = BatchModel(setup.spec)  # here first: an unsupported model fails before any work
     if workers is None and samples * (len(candidates) + 1) * setup.horizon / setup.dt < POOL_MIN_WORK:
         workers = 1  # starting worker processes would take longer than the work
@@ -192,8 +199,8 @@ def run_candidates(setup: Setup, candidates: Sequence[Candidate], samples: int =
     finally:
         _MODELS.pop(problem.key, None)
     checks = SampleChecks.join(parts[:first]) if first else None
-    effects = Effects(np.concatenate([p[0] for p in parts[first:]]), np.concatenate([p[1] for p in parts[first:]]),
-                      checks)
+    final, auc, gaps = (np.concatenate([p[k] for p in parts[first:]]) for k in range(3))
+    effects = Effects(final, auc, checks, gaps if problem.gap_of else None)
     bad = ~np.isfinite(effects.final).all(axis=1) & (True if checks is None else ~checks.excluded)
     if bad.any():
         raise GmbError(f"sample {int(np.argmax(bad))}: the outcome {setup.outcome!r} is not a finite number; "
@@ -225,15 +232,17 @@ def run_chunk(problem: _Problem, index: int) -> tuple[np.ndarray, np.ndarray]:
     start, stop = problem.bounds(index)
     draws = problem.uncertainty.draw(problem.seed, start, stop, problem.extra)
     return candidate_effects(_model(problem), problem.candidates, draws, problem.outcome, problem.horizon,
-                             problem.dt)
+                             problem.dt, problem.gap_of)
 
 
 def candidate_effects(model: BatchModel, candidates: Sequence[Candidate], draws: Draws, outcome: str,
-                      horizon: float, dt: float) -> tuple[np.ndarray, np.ndarray]:
+                      horizon: float, dt: float, gap_of: Sequence[str] = ()) -> tuple[np.ndarray, ...]:
     """Each candidate's effect on ``outcome`` in each version of the map in ``draws`` (model constants,
     adjust times and extra draws, one value per version), against that version's baseline: the change
-    at ``horizon`` and the area under the curve, each (versions × candidates). One call of the batch
-    engine runs the baseline and every candidate of every version."""
+    at ``horizon``, the area under the curve and the change of the gap between the variables
+    ``gap_of`` (the outcome's copies per segment; best-off minus worst-off) at ``horizon``, each
+    (versions × candidates; the last has no columns without ``gap_of``). One call of the batch engine
+    runs the baseline and every candidate of every version."""
     size, width = len(draws.extra), len(candidates) + 1
     settings = {param: np.repeat(values, width) for param, values in draws.settings.items()}
     touched: dict[str, np.ndarray] = {}
@@ -243,11 +252,14 @@ def candidate_effects(model: BatchModel, candidates: Sequence[Candidate], draws:
             values[:, column] += term.amount * (1.0 if term.draw is None else draws.extra[:, term.draw])
     settings |= {param: values.ravel() for param, values in touched.items()}
     taus = {var: np.repeat(values, width) for var, values in draws.adjust_times.items()}
-    run = model.run(settings, final_time=horizon, dt=dt, adjust_times=taus, outputs=[outcome])
+    run = model.run(settings, final_time=horizon, dt=dt, adjust_times=taus, outputs=[outcome, *gap_of])
     values = run.values[outcome].reshape(size, width, -1)
     change = values[:, 1:, :] - values[:, :1, :]
     auc = ((change[..., 1:] + change[..., :-1]) / 2 * np.diff(run.times)).sum(axis=-1)
-    return change[..., -1].copy(), auc
+    if not gap_of:
+        return change[..., -1].copy(), auc, np.empty((size, len(candidates)))[:, :0]
+    gaps = gap({var: run.values[var][:, -1].reshape(size, width) for var in gap_of})
+    return change[..., -1].copy(), auc, gaps[:, 1:] - gaps[:, :1]
 
 
 def _run_part(problem: _Problem, index: int):

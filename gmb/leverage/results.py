@@ -81,10 +81,13 @@ class Effects:
     auc: np.ndarray
     checks: SampleChecks | None = None
     """Each sample's stability and rest checks (:mod:`gmb.leverage.checks`), if they were made."""
+    gap: np.ndarray | None = None
+    """On a map with segments: the change of the gap between the outcome's segments at the horizon
+    (best-off minus worst-off, against that sample's baseline; negative narrows it), else None."""
 
     def rows(self, kept: np.ndarray) -> "Effects":
         """The samples of the mask ``kept`` only."""
-        return Effects(self.final[kept], self.auc[kept], self.checks)
+        return Effects(self.final[kept], self.auc[kept], self.checks, None if self.gap is None else self.gap[kept])
 
     def measure(self, name: str) -> np.ndarray:
         if name not in MEASURES:
@@ -165,6 +168,8 @@ class Leverage:
             row |= {f"{prefix}_{key}": other[key][i] for key in ("median", "p05", "p95")}
             row |= {"press": self.press[i], "press_rank": press_ranks[i]}
             rows.append(row)
+        if self.effects.gap is not None:
+            _gap_columns(rows, self.effects.gap * np.where(signs == 0, 1.0, signs), groups)
         size = sorted(range(len(rows)), key=lambda i: (-rows[i]["effect"], i))
         for n, i in enumerate(size):
             rows[i]["magnitude_rank"] = n + 1
@@ -174,6 +179,26 @@ class Leverage:
             counts[groups[i]] += 1
             ranked.append(rows[i] | {"rank": counts[groups[i]]})
         return ranked
+
+
+QUADRANTS = ("narrows", "widens", "same")
+"""Where a push lands against the gap: it narrows it, widens it, or leaves it as it is (its median)."""
+
+
+def _gap_columns(rows: list[dict], oriented: np.ndarray, groups: list[str]) -> None:
+    """Adds, per row, the change of the gap for a push the way shown: ``gap_median``, ``gap_p05``,
+    ``gap_p95``, ``p_narrows`` (share of samples where it narrows), ``gap_quadrant`` and ``gap_rank``
+    (1: narrows it most, within the group)."""
+    low, median, high = np.percentile(oriented, [5, 50, 95], axis=0)
+    scale = max((abs(row["effect"]) for row in rows), default=0.0) or 1.0
+    for i, row in enumerate(rows):
+        quadrant = "narrows" if median[i] < -1e-12 * scale else "widens" if median[i] > 1e-12 * scale else "same"
+        row |= {"gap_median": float(median[i]), "gap_p05": float(low[i]), "gap_p95": float(high[i]),
+                "p_narrows": float((oriented[:, i] < 0).mean()), "gap_quadrant": quadrant}
+    for group in GROUPS:
+        members = [i for i, g in enumerate(groups) if g == group]
+        for n, i in enumerate(sorted(members, key=lambda i: (median[i], i))):
+            rows[i]["gap_rank"] = n + 1
 
 
 def finish(setup: Setup, candidates: Sequence[Candidate], effects: Effects, samples: int, seed: int,

@@ -249,7 +249,7 @@ def _shares(setup: Setup, chosen: Sequence[Candidate], found: Sequence[Factor], 
     for start in range(0, len(x), size):
         part = slice(start, min(len(x), start + size))
         draws = versions(setup, found, x[part], extra)
-        final, auc = candidate_effects(model, chosen, draws, setup.outcome, setup.horizon, setup.dt)
+        final, auc, _ = candidate_effects(model, chosen, draws, setup.outcome, setup.horizon, setup.dt)
         oriented = (final if measure == "final" else auc) * signs
         total = np.abs(oriented).sum(axis=1, keepdims=True)
         shares[part] = np.divide(oriented, total, out=np.zeros_like(oriented), where=total > 0)

@@ -24,6 +24,10 @@ balance at the start for the map's own numbers starts at rest in every sample to
 weights are scaled together so that they carry what its inflows bring (unless every inflow or
 every outflow is absent in that sample).
 
+On a map with segments, the copies of one link (and of one variable's adjust time) in the segments
+share one judgement: the same random numbers, each applied to its own class, so that segments differ
+only where the map says so.
+
 Sample ``i`` of seed ``s`` comes from its own generator, ``SeedSequence(s, spawn_key=(i,))``, and
 always consumes its random numbers in the same order (weights, adjust times, presence, signs,
 classes, the scale factor, then ``extra`` ranges), so a sample is the same however the samples are
@@ -124,11 +128,14 @@ class MapUncertainty:
         self.structure, self.misjudge, self.scale = structure, float(misjudge), tuple(map(float, scale))
         self.ranges = strength_ranges(spec.strengths)
         classes = list(self.ranges)
-        links = spec.links
+        links, flat = spec.links, spec.flat or cmap
+        original = spec.segmentation.original if spec.segmentation else (lambda var: var)
         self.params = [link.param for link in links]
+        self.link_group = _groups([(original(link.source), original(link.target)) for link in links])
+        """Per link, the judgement it shares with its copies in other segments (one draw for them all)."""
         bounds, unknown, disputed, named = [], [], [], []
         for link in links:
-            attrs = cmap.graph.edges[link.source, link.target]
+            attrs = flat.graph.edges[link.source, link.target]
             strength = self._class(attrs, link.flow)
             named.append(strength is not None)
             k = classes.index(strength) if strength is not None else None
@@ -144,6 +151,7 @@ class MapUncertainty:
         index = [var for var in spec.variables.values() if var.kind == "index"]
         self.index_vars = [var.id for var in index]
         self.taus = np.array([var.adjust_time for var in index], dtype=float)
+        self.tau_group = _groups([original(var) for var in self.index_vars])
         self.balanced = _balanced_stocks(spec, self.params)
 
     @property
@@ -162,15 +170,16 @@ class MapUncertainty:
 
     def draw(self, seed: int, start: int, stop: int, extra: Sequence[tuple[float, float]] = ()) -> Draws:
         """Samples ``start`` to ``stop - 1`` of ``seed``; ``extra`` are further (low, high) uniform ranges."""
-        links, taus = len(self.params), len(self.index_vars)
+        links, taus = int(self.link_group.max(initial=-1)) + 1, int(self.tau_group.max(initial=-1)) + 1
         extra_low = np.array([lo for lo, _ in extra], dtype=float)
         extra_high = np.array([hi for _, hi in extra], dtype=float)
         u = np.empty((stop - start, 4 * links + taus + 1 + len(extra)))
         for row, sample in enumerate(range(start, stop)):
             u[row] = sample_generator(seed, sample).random(u.shape[1])
-        u_weight, u_tau = u[:, :links], u[:, links:links + taus]
-        u_present, u_sign = u[:, links + taus:2 * links + taus], u[:, 2 * links + taus:3 * links + taus]
-        u_class, u_scale = u[:, 3 * links + taus:4 * links + taus], u[:, 4 * links + taus]
+        each = self.link_group                                   # a link's copies share its judgement
+        u_weight, u_tau = u[:, :links][:, each], u[:, links:links + taus][:, self.tau_group]
+        u_present, u_sign = u[:, links + taus:2 * links + taus][:, each], u[:, 2 * links + taus:3 * links + taus][:, each]
+        u_class, u_scale = u[:, 3 * links + taus:4 * links + taus][:, each], u[:, 4 * links + taus]
         shift = np.where(u_class < self.misjudge, 0, np.where(u_class >= 1 - self.misjudge, 2, 1))
         low = np.take_along_axis(self.bounds[None, :, :, 0], shift[..., None], axis=2)[..., 0]
         high = np.take_along_axis(self.bounds[None, :, :, 1], shift[..., None], axis=2)[..., 0]
@@ -271,6 +280,12 @@ def _balanced_stocks(spec: ModelSpec, params: list[str]) -> list[tuple[tuple, tu
         if gain > 0 and loss > 0 and abs(gain - loss) <= _REST * max(gain, loss):
             stocks.append(tuple(side[:2] for side in sides))
     return stocks
+
+
+def _groups(keys: list) -> np.ndarray:
+    """Each key's group number, groups numbered in order of first appearance (distinct keys: 0, 1, 2, …)."""
+    numbers: dict = {}
+    return np.array([numbers.setdefault(key, len(numbers)) for key in keys], dtype=np.intp)
 
 
 def _low_confidence(confidence) -> bool:

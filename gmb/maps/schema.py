@@ -52,11 +52,13 @@ CONFIDENCES = ("low", "medium", "high")
 """Named confidence in a link; a number between 0 and 1 is also accepted."""
 
 MAP_KEYS = ("gmb", "title", "description", "languages", "outcome", "themes",
-            "variables", "links", "loops", "layout", "strengths")
-"""``strengths`` (optional): the numbers the simulator uses for weak / medium / strong links."""
+            "variables", "links", "loops", "layout", "strengths", "segments")
+"""``strengths`` (optional): the numbers the simulator uses for weak / medium / strong links;
+``segments`` (optional): groups of children told apart (:mod:`gmb.maps.segments`)."""
 VARIABLE_KEYS = ("label", "synonyms", "theme", "kind", "adjust_time", "units", "notes", "source",
-                 "initial", "equation", "min", "max")
-LINK_KEYS = ("from", "to", "polarity", "strength", "delay", "confidence", "source", "notes", "flow", "proposed_by")
+                 "initial", "equation", "min", "max", "segmented", "by_segment")
+LINK_KEYS = ("from", "to", "polarity", "strength", "delay", "confidence", "source", "notes", "flow", "proposed_by",
+             "by_segment")
 """``proposed_by`` is written by ``gmb merge``: who proposed the link (``source`` keys + ``map``, ``polarity``)."""
 THEME_KEYS = ("label", "color", "notes")
 SOURCE_KEYS = ("workshop", "group", "quote", "map")

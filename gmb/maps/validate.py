@@ -17,57 +17,13 @@ from __future__ import annotations
 import math
 import numbers
 import unicodedata
-from dataclasses import dataclass, field
 
 from gmb.maps.causalmap import CausalMap
+from gmb.maps.problems import Problem, Report
 from gmb.maps.schema import CONFIDENCES, KINDS, LINK_KEYS, POLARITIES, SOURCE_KEYS, STRENGTHS, THEME_KEYS, VARIABLE_KEYS
+from gmb.maps.segments import segment_problems
 
 __all__ = ["Problem", "Report", "validate", "near_duplicate_labels"]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One finding: ``level`` is ``error`` or ``warning``; it names a variable or a link."""
-
-    level: str
-    code: str
-    message: str
-    variable: str | None = None
-    link: tuple[str, str] | None = None
-    line: int | None = None
-
-    @property
-    def key(self) -> tuple:
-        """What the problem is about, independent of line numbers and wording."""
-        return self.code, self.variable, self.link
-
-    def to_dict(self) -> dict:
-        return {"code": self.code, "message": self.message, "variable": self.variable,
-                "link": list(self.link) if self.link else None, "line": self.line}
-
-    def format(self, path: str | None = None) -> str:
-        """``path:line: level: message`` (as compilers print it)."""
-        where = ":".join(str(x) for x in (path, self.line) if x is not None)
-        return f"{where + ': ' if where else ''}{self.level}: {self.message}"
-
-
-@dataclass
-class Report:
-    """The errors and warnings of one map."""
-
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
-    @property
-    def clean(self) -> bool:
-        return not self.errors and not self.warnings
-
-    def add(self, problem: Problem) -> None:
-        (self.errors if problem.level == "error" else self.warnings).append(problem)
-
-    def to_dict(self) -> dict:
-        return {"errors": [p.to_dict() for p in self.errors],
-                "warnings": [p.to_dict() for p in self.warnings]}
 
 
 def validate(cmap: CausalMap) -> Report:
@@ -125,6 +81,18 @@ def validate(cmap: CausalMap) -> Report:
             link_problem("error", "invalid-polarity", u, v, f"polarity {polarity!r} must be +, - or ?")
         elif polarity == "?":
             link_problem("warning", "unknown-polarity", u, v, "polarity not yet agreed (?)")
+        flow, target_kind = attrs.get("flow"), cmap.graph.nodes[v].get("kind", "index")
+        if flow is not None and flow not in ("inflow", "outflow"):
+            link_problem("warning", "stock-flow", u, v, f"flow {flow!r} must be inflow or outflow for 'gmb simulate'; "
+                         f"set it with 'gmb link set MAP {u} {v} flow=inflow'")
+        elif flow is not None and target_kind != "stock":
+            link_problem("warning", "stock-flow", u, v, f"is a flow but {v!r} is not a stock; set kind=stock or remove flow")
+        elif flow is None and target_kind == "stock":
+            link_problem("warning", "stock-flow", u, v, f"goes into the stock {v!r} without saying how it flows; "
+                         "set flow=inflow or flow=outflow")
+        elif flow is not None and polarity in ("+", "-") and polarity != ("+" if flow == "inflow" else "-"):
+            link_problem("warning", "stock-flow", u, v, f"an {flow} has polarity {'+' if flow == 'inflow' else '-'}, "
+                         f"not {polarity}; fix the polarity or the flow")
         strength = attrs.get("strength")
         if strength is not None and strength not in STRENGTHS and not _positive(strength):
             link_problem("error", "invalid-strength", u, v,
@@ -169,6 +137,9 @@ def validate(cmap: CausalMap) -> Report:
         report.add(Problem("error", "invalid-strengths", "strengths must map weak, medium and strong to positive "
                            "numbers, e.g. {weak: 0.1, medium: 0.2, strong: 0.3}",
                            line=lines.key_lines.get("strengths") if lines else None))
+
+    for problem in segment_problems(cmap):
+        report.add(problem)
 
     for var in cmap.outcome:
         if var not in cmap.graph:

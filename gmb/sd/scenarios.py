@@ -18,6 +18,13 @@ A push adds ``by`` to the variable's indicated value (0.2 = 20 % of today's leve
 from ``start`` over ``ramp`` (0 = at once); an action goes to ``level`` the same way. A mistake
 names the file, the line and the scenario.
 
+On a map with segments (:mod:`gmb.maps.segments`) a push or an action on a per-segment variable may
+say whom it reaches: ``reach: {exposed: 0.3, others: 0.7}`` gives each segment's copy ``by`` (or
+``level``) times its share reached (a segment not named: 0; no ``reach:``: everyone); a constant that
+is per segment is set so that its population average is ``value``, each copy in proportion to its
+start. A scenario may say which kind of action it is, ``offer: universal | targeted | structural``;
+otherwise it is read off its reach (:mod:`gmb.sd.reach`).
+
 Example
 -------
 >>> import tempfile, pathlib
@@ -38,7 +45,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -48,9 +55,10 @@ from gmb.maps.causalmap import CausalMap
 from gmb.maps.store import read_yaml
 from gmb.maps.yamledit import parse_named
 from gmb.maps.yamlfields import FieldReader
+from gmb.sd.reach import offer_of
 from gmb.sd.spec import ModelSpec
 
-__all__ = ["Scenario", "ScenarioPlan", "load_scenarios", "plural", "BASELINE", "TIME_UNITS"]
+__all__ = ["Scenario", "ScenarioPlan", "load_scenarios", "plural", "BASELINE", "TIME_UNITS", "OFFERS"]
 
 BASELINE = "baseline"
 """The name of the run without interventions, which every scenario is compared against."""
@@ -66,9 +74,12 @@ def plural(unit: str) -> str:
 
 
 _FILE_KEYS = ("horizon", "time_unit", "dt", "scenarios")
-_SCENARIO_KEYS = ("label", "description", "interventions")
-_KINDS = {"push": ("by", "start", "ramp"), "action": ("level", "start", "ramp"),
+_SCENARIO_KEYS = ("label", "description", "offer", "interventions")
+_KINDS = {"push": ("by", "start", "ramp", "reach"), "action": ("level", "start", "ramp", "reach"),
           "link": ("strength",), "constant": ("value",)}
+OFFERS = ("universal", "targeted", "structural")
+"""The municipal handbook's three kinds of action: the same offer for all (*lighed*), more for those who
+need it (*retfærdighed*), and a change of the conditions for everyone (*frihed*)."""
 
 
 @dataclass
@@ -79,6 +90,11 @@ class Scenario:
     label: str | dict | None = None
     settings: dict[str, float] = field(default_factory=dict)
     line: int | None = None
+    offer: str | None = None
+    """universal, targeted or structural (:data:`OFFERS`): as the file says, else read off its reach on a
+    map with segments (:func:`gmb.sd.reach.offer_of`), else None."""
+    reach: dict[str, float] = field(default_factory=dict)
+    """The smallest and largest reach of its pushes and actions per segment (for :func:`offer_of`)."""
 
 
 @dataclass
@@ -162,6 +178,12 @@ class _Reader(FieldReader):
                     isinstance(text, str) and text for text in label.values())):
                 self.fail(label_node, "label must be text or {da: TEXT, en: TEXT} (quote text that has commas)")
             scenario.label = label
+            if "offer" in fields:
+                offer_node, offer = fields["offer"]
+                if offer not in OFFERS:
+                    self.fail(offer_node, f"offer {offer!r} must be one of {', '.join(OFFERS)} (the same offer for "
+                              "all, more where the need is greater, a change of the conditions for everyone)")
+                scenario.offer = offer
             vnode, value = fields.get("interventions", (vnode, None))
         if not isinstance(vnode, yaml.SequenceNode) or not value:
             self.fail(vnode, "give a list of interventions, e.g. - {action: ACTION, level: 1, start: 12}")
@@ -172,7 +194,18 @@ class _Reader(FieldReader):
                     self.fail(item_node, f"sets the same thing as line {seen[param]}; keep one")
                 seen[param] = item_node.start_mark.line + 1
                 scenario.settings[param] = number
+            scenario.reach = self.reached(scenario.reach, item)
+        if scenario.offer is None:
+            scenario.offer = offer_of(self.spec, scenario.settings, scenario.reach)
         return scenario
+
+    def reached(self, so_far: dict, item) -> dict:
+        """The lowest reach per segment over the scenario's pushes and actions so far."""
+        reach = item.get("reach") if isinstance(item, dict) else None
+        if not isinstance(reach, dict) or not self.spec.segmentation:
+            return so_far
+        every = {s: float(reach.get(s, 0.0)) for s in self.spec.segmentation.ids}
+        return {s: min(so_far.get(s, 1.0), every[s]) for s in every}
 
     def intervention(self, node: yaml.Node, item) -> dict[str, float]:
         if not isinstance(node, yaml.MappingNode):
@@ -192,6 +225,18 @@ class _Reader(FieldReader):
         if kind == "link":
             return self.link(target_node, target, *fields["strength"])
         var = self.variable(target_node, target)
+        copies = self.spec.copies(var.id)
+        if copies and kind == "constant":  # the average becomes value, each group's copy in proportion
+            self.expect_kind(target_node, self.spec.variables[next(iter(copies.values()))], "constant", var.id)
+            value = self.number(*fields["value"], "value")
+            return {self.spec.variables[c].params["value"]: value * self.spec.variables[c].initial / var.initial
+                    for c in copies.values()}
+        if copies:
+            return self.per_segment(node, var.id, kind, copies, fields, timing)
+        if "reach" in fields:
+            why = "the map has no segments" if not self.spec.segmentation else \
+                f"{var.id!r} is shared (one value for the town), so it reaches everyone: a structural change"
+            self.fail(fields["reach"][0], f"reach: {why}; remove reach")
         if kind == "constant":
             self.expect_kind(target_node, var, "constant")
             return {var.params["value"]: self.number(*fields["value"], "value")}
@@ -204,15 +249,51 @@ class _Reader(FieldReader):
         return {var.params["push"]: self.number(*fields["by"], "by"),
                 var.params["push_start"]: timing.get("start", 0.0), var.params["push_ramp"]: timing.get("ramp", 0.0)}
 
+    def per_segment(self, node: yaml.Node, var: str, kind: str, copies: dict[str, str], fields: dict,
+                    timing: dict) -> dict[str, float]:
+        """A push or an action on a per-segment variable: each segment's copy gets it times its reach."""
+        reach = self.reach(*fields["reach"]) if "reach" in fields else {s: 1.0 for s in copies}
+        settings = {}
+        for segment, copy in copies.items():
+            own = self.spec.variables[copy]
+            self.expect_kind(fields[kind][0], own, "action" if kind == "action" else "index", var)
+            if kind == "action":
+                level = self.number(*fields.get("level", (node, 1)), "level") * reach[segment]
+                settings |= {own.params["level"]: level, own.params["start"]: timing.get("start", 0.0),
+                             own.params["ramp"]: timing.get("ramp", 0.0)}
+            else:
+                settings |= {own.params["push"]: self.number(*fields["by"], "by") * reach[segment],
+                             own.params["push_start"]: timing.get("start", 0.0),
+                             own.params["push_ramp"]: timing.get("ramp", 0.0)}
+        return settings
+
+    def reach(self, node: yaml.Node, reach) -> dict[str, float]:
+        """``reach: {SEGMENT: share reached, …}``, each 0–1; a segment it does not name is not reached."""
+        ids = self.spec.segmentation.ids
+        example = ", ".join(f"{s}: 0.5" for s in ids)
+        if not isinstance(reach, dict) or not reach:
+            self.fail(node, f"reach must give the share of each segment the action reaches, e.g. reach: {{{example}}}")
+        for (key_node, value_node), (segment, value) in zip(node.value, reach.items()):
+            if segment not in ids:
+                self.fail(key_node, f"reach names segment {segment!r}, which the map does not have (segments: "
+                          f"{', '.join(ids)})")
+            self.number(value_node, value, f"reach of {segment}", minimum=0)
+            if value > 1:
+                self.fail(value_node, f"reach of {segment} {value!r} must be a share from 0 to 1 (1: everyone in "
+                          "the segment)")
+        return {s: float(reach.get(s, 0.0)) for s in ids}
+
     def variable(self, node: yaml.Node, name):
         try:
             return self.spec.variables[self.cmap.resolve(str(name))]
         except UnknownVariableError as exc:
             self.fail(node, str(exc))
 
-    def expect_kind(self, node: yaml.Node, var, kind: str) -> None:
+    def expect_kind(self, node: yaml.Node, var, kind: str, name: str | None = None) -> None:
         if var.kind == kind:
             return
+        if name is not None:  # a per-segment copy: name the map's variable
+            var = replace(var, id=name)
         fixes = {"constant": f"it is a constant; set it with {{constant: {var.id}, value: ...}}",
                  "action": f"it is an action; switch it on with {{action: {var.id}, level: 1}}",
                  "index": f"it is an index variable; push it with {{push: {var.id}, by: 0.1}}",
@@ -225,14 +306,16 @@ class _Reader(FieldReader):
         if not isinstance(ends, list) or len(ends) != 2:
             self.fail(node, "link: give its two ends, e.g. link: [screen_time, sleep]")
         source, target = (self.variable(n, e).id for n, e in zip(node.value, ends))
-        found = [l for l in self.spec.links if (l.source, l.target) == (source, target)]
+        original = self.spec.segmentation.original if self.spec.segmentation else (lambda var: var)
+        found = [l for l in self.spec.links if (original(l.source), original(l.target)) == (source, target)]
         if not found:
             why = "the map has no such link" if not self.cmap.graph.has_edge(source, target) else \
                 "it is not in the model (see ASSUMPTIONS.md: polarity ? or into an action, constant or equation)"
             self.fail(node, f"link {source} → {target} cannot be changed: {why}")
         if strength in self.spec.strengths:
-            return {found[0].param: self.spec.strengths[strength]}
-        return {found[0].param: self.number(strength_node, strength, "strength", minimum=0)}
+            return {link.param: self.spec.strengths[strength] for link in found}
+        value = self.number(strength_node, strength, "strength", minimum=0)
+        return {link.param: value for link in found}
 
 
 def _divides(step: float, horizon: float) -> bool:

@@ -28,6 +28,7 @@ import numpy as np
 
 from gmb.errors import GmbError
 from gmb.sd.batch import BatchModel, UnsupportedByBatch
+from gmb.sd.gaps import gap, gap_row
 from gmb.sd.pysd_engine import PySDEngine, Run
 from gmb.sd.scenarios import BASELINE, ScenarioPlan, plural
 from gmb.sd.spec import ModelSpec
@@ -74,6 +75,31 @@ class Results:
                 rows.append({"outcome": var, "scenario": name, "baseline": base, "value": value,
                              "change": value - base, "percent": percent})
         return rows
+
+
+    def gaps(self) -> list[dict]:
+        """On a map with segments, each per-segment outcome under each scenario at the horizon: every
+        segment's value, the average, the gap and ratio and their change against the baseline
+        (:func:`gmb.sd.gaps.gap_row`), with the scenario's ``offer``; empty without segments."""
+        seg, rows = self.spec.segmentation, []
+        if not seg:
+            return rows
+        baseline, offers = self.runs[BASELINE], {s.name: s.offer for s in self.plan.scenarios}
+        for var in self.outcomes:
+            copies = self.spec.copies(var)
+            if not copies:
+                continue
+            base = {s: float(baseline.values[copy][-1]) for s, copy in copies.items()}
+            for name, run in self.runs.items():
+                values = {s: float(run.values[copy][-1]) for s, copy in copies.items()}
+                rows.append({"outcome": var, "scenario": name, "offer": offers.get(name),
+                             **gap_row(values, base, seg.shares)})
+        return rows
+
+    def gap_over_time(self, var: str) -> dict[str, np.ndarray]:
+        """Per run, the gap (best-off minus worst-off) of ``var`` at every saved time."""
+        copies = self.spec.copies(var)
+        return {name: gap({s: run.values[c] for s, c in copies.items()}) for name, run in self.runs.items()}
 
 
 def choose_dt(spec: ModelSpec, plan: ScenarioPlan, dt: float | None = None) -> tuple[float, str]:

@@ -38,6 +38,7 @@ import networkx as nx
 from gmb.errors import GmbError, MapFileError, UnknownVariableError
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.schema import STRENGTH_NUMBERS
+from gmb.maps.segments import Segmentation, expand
 from gmb.maps.validate import validate
 from gmb.sd.equations import EquationError, Node, evaluate, parse, references
 from gmb.sd.identifiers import Namer
@@ -123,6 +124,14 @@ class ModelSpec:
     ledger: list[Assumption]
     strengths: dict[str, float] = field(default_factory=lambda: dict(STRENGTH_NUMBERS))
     time_unit: str = TIME_UNIT
+    segmentation: Segmentation | None = None
+    """How the map's segments were flattened (:mod:`gmb.maps.segments`), or None without segments."""
+    flat: CausalMap | None = None
+    """The map the model was built from: the flat map of a map with segments, else the map itself."""
+
+    def copies(self, var: str) -> dict[str, str]:
+        """``var``'s per-segment copies by segment (empty for a shared variable or without segments)."""
+        return self.segmentation.copies.get(var, {}) if self.segmentation else {}
 
     def inputs(self, var: str) -> list[Link]:
         """The links into ``var``, in map order."""
@@ -164,7 +173,12 @@ def build_spec(cmap: CausalMap, unknown_links: str = "leave_out") -> ModelSpec:
     if unknown_links not in UNKNOWN_LINKS:
         raise GmbError(f"unknown_links {unknown_links!r} must be one of {', '.join(UNKNOWN_LINKS)}")
     _check_map(cmap)
-    return _Builder(cmap, include_unknown=unknown_links == "include").spec()
+    flat, segmentation = expand(cmap)
+    spec = _Builder(flat, include_unknown=unknown_links == "include").spec()
+    spec.segmentation, spec.flat = segmentation, flat
+    if segmentation:
+        spec.ledger.insert(0, Assumption("given", segmentation.describe(cmap)))
+    return spec
 
 
 class _Builder:
