@@ -109,10 +109,12 @@ def test_analyze_table_json_and_csv(small, tmp_path):
     sleep = next(r for r in data["variables"] if r["id"] == "soevn")
     assert sleep["betweenness"] == pytest.approx(7 / 12) and sleep["closeness"] == pytest.approx(9 / 16)
     assert data["average_path_length"] == pytest.approx(28 / 16)
-    with out.open(encoding="utf-8") as handle:
-        table = list(csv.DictReader(handle))
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.DictReader(handle, delimiter=";"))   # the map's language, Danish: ; and decimal commas
     assert [r["id"] for r in table] == [r["id"] for r in data["variables"]]
-    assert table[0].keys() == data["variables"][0].keys()
+    assert list(table[0]) == ["id", "navn", "ind-grad", "ud-grad", "grad", "mellemhed", "nærhed", "rækkevidde", "løkker"]
+    sleep_row = next(r for r in table if r["id"] == "soevn")
+    assert (sleep_row["navn"], sleep_row["mellemhed"], sleep_row["nærhed"]) == ("Søvn", "0,583", "0,562")
 
 
 def test_paths_text_and_json(small):

@@ -91,13 +91,18 @@ def test_files_keep_signed_full_precision_numbers_beside_the_new_columns(tmp_pat
     result = CliRunner().invoke(main, ["leverage", str(tmp_path / "m.yaml"), "--samples", "40", "--seed", "2",
                                        "--horizon", "36", "--workers", "1", "-o", str(out), "--json"])
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO((out / "leverage.csv").read_text(encoding="utf-8"))))
-    assert tuple(rows[0])[:len(COLUMNS)] == COLUMNS
-    lonely = next(row for row in rows if row["id"] == "loneliness")
+    text = (out / "leverage.json").read_text(encoding="utf-8")
+    report = json.loads(text)
+    assert tuple(report["candidates"][0])[:len(COLUMNS)] == COLUMNS
+    lonely = next(row for row in report["candidates"] if row["id"] == "loneliness")
     assert lonely["direction"] == "decrease" and lonely["kind"] == "index" and lonely["group"] == "state"
-    assert float(lonely["median"]) < 0 < float(lonely["effect"]) and len(lonely["median"]) > 8   # repr, not rounded
-    assert "," not in lonely["median"]                                                       # a decimal point
-    report = json.loads((out / "leverage.json").read_text(encoding="utf-8"))
+    assert lonely["median"] < 0 < lonely["effect"] and f'"median": {lonely["median"]!r},' in text   # repr, not rounded
+    assert len(repr(lonely["median"])) > 8
+    # the table for people: the same row in Danish words, the effect to two significant figures
+    people = list(csv.DictReader(io.StringIO((out / "leverage.csv").read_text(encoding="utf-8-sig")), delimiter=";"))
+    row = next(row for row in people if row["id"] == "loneliness")
+    assert (row["gruppe"], row["retning"], row["navn"]) == ("tilstand", "mindsk", lonely["label"])
+    assert float(row["effekt"].replace(",", ".")) == float(f"{lonely['effect']:.2g}")
     assert report["caveat"] == CAVEAT["da"] and report["language"] == "da"
     assert {c["id"] for c in report["candidates"][:2]} == {"club", "adverts"}         # the actions first
 

@@ -78,11 +78,12 @@ def test_gmb_leverage_prints_the_table_and_writes_it_in_full(tmp_path):
     lines = result.output.splitlines()
     head = next(n for n, line in enumerate(lines) if line.startswith("Hvor ofte har tiltaget i rækken"))
     assert lines[head + 1].split() == ["1", "2"]
-    rows = list(csv.DictReader((out / "pairwise.csv").read_text(encoding="utf-8").splitlines()))
-    assert [(row["a"], row["b"]) for row in rows] == [("a", "b")]
-    p = float(rows[0]["p_a_more"])
-    assert 0 < p < 1 and float(rows[0]["p_b_more"]) == pytest.approx(1 - p)
+    report = json.loads((out / "leverage.json").read_text(encoding="utf-8"))
+    assert [(row["a"], row["b"]) for row in report["pairwise"]] == [("a", "b")]
+    p = report["pairwise"][0]["p_a_more"]
+    assert 0 < p < 1 and report["pairwise"][0]["p_b_more"] == pytest.approx(1 - p)
     shown = f"{100 * p:.2g}".replace(".", ",") + " %"
     assert lines[head + 2].split()[:2] == ["1", "Alpha"] and lines[head + 2].endswith(shown)
-    report = json.loads((out / "leverage.json").read_text(encoding="utf-8"))
-    assert report["pairwise"][0]["p_a_more"] == p
+    rows = list(csv.DictReader((out / "pairwise.csv").read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert [(row["A-id"], row["A"], row["B-id"]) for row in rows] == [("a", "Alpha", "b")]
+    assert rows[0]["P(A større)"] == shown                                  # as the printed table shows it

@@ -228,15 +228,16 @@ def test_no_samples_is_a_one_line_error(tmp_path, samples):
     assert "--samples" in result.stderr and "Traceback" not in result.output
 
 
-def test_the_counts_are_in_the_json_and_csv(tmp_path):
+def test_the_counts_are_in_the_printed_json_and_the_json_file(tmp_path):
     save_map(loop_map(), tmp_path / "map.yaml")
     result = CliRunner().invoke(main, ["leverage", str(tmp_path / "map.yaml"), "--samples", "100", "--seed", "5",
                                        "--horizon", "12", "--workers", "1", "--json", "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["checks"]["unstable"] > 0 and report["checks"]["used"] == 100 - report["checks"]["excluded"]
-    header = (tmp_path / "out" / "leverage.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
-    assert "samples_used" in header and "samples_excluded" in header
+    candidate = json.loads((tmp_path / "out" / "leverage.json").read_text(encoding="utf-8"))["candidates"][0]
+    assert candidate["samples_used"] == report["checks"]["used"]
+    assert candidate["samples_excluded"] == report["checks"]["excluded"]
 
 
 def test_checks_run_blas_on_one_thread_and_give_the_threads_back():

@@ -350,7 +350,7 @@ def test_html_command_writes_the_page_and_reports_bad_input_in_one_line(tmp_path
     assert json_block(out.read_text())["language"] == "en"
     result = runner.invoke(main, ["html", str(map_path), "-o", str(tmp_path / "x.html"), "--language", "fr"])
     assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
-    assert "language 'fr' is not one of the map's languages (da, en)" in result.output
+    assert result.output == f"error: {map_path} has no language 'fr'; its languages are da, en (use --lang da or --lang en)\n"
     assert not (tmp_path / "x.html").exists()
     result = runner.invoke(main, ["html", str(map_path), "-o", str(out), "--results", str(tmp_path / "none")])
     assert result.exit_code == 2 and "is not a directory" in result.output

@@ -89,15 +89,18 @@ def test_an_english_map_gets_the_english_caveat_whatever_it_contains(tmp_path):
 def test_summary_csv_carries_a_note_column_and_results_csv_stays_tidy(tmp_path):
     sleep_map(tmp_path / "m.yaml")
     assert simulate_cli(tmp_path, "-o", tmp_path / "out").exit_code == 0
-    summary = list(csv.DictReader(io.StringIO((tmp_path / "out" / "summary.csv").read_text(encoding="utf-8"))))
-    assert list(summary[0]) == ["outcome", "scenario", "baseline", "value", "change", "percent", "note"]
+    text = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8-sig")
+    summary = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert list(summary[0]) == ["udfald-id", "udfald", "scenarie-id", "scenarie", "udgangspunkt", "værdi", "ændring",
+                                "ændring %", "note"]
     assert [row["note"] for row in summary] == [CAVEAT["da"]]
-    assert float(summary[0]["change"]) == pytest.approx(0.075, abs=2e-4) and len(summary[0]["change"]) > 8
-    results = (tmp_path / "out" / "results.csv").read_text(encoding="utf-8")
+    assert summary[0]["ændring"] == "+0,075"                                      # as the table shows it
+    results = (tmp_path / "out" / "results.csv").read_text(encoding="utf-8-sig")
     assert results.startswith("scenario,time,variable,value\n") and "prognose" not in results
-    # a second run into the same folder replaces the files (the header is gmb's own)
+    # a second run into the same folder replaces the files (the header is gmb's own, in another language)
     assert simulate_cli(tmp_path, "-o", tmp_path / "out", "--lang", "en").exit_code == 0
-    assert CAVEAT["en"] in (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8")
+    english = list(csv.DictReader(io.StringIO((tmp_path / "out" / "summary.csv").read_text(encoding="utf-8-sig"))))
+    assert [row["note"] for row in english] == [CAVEAT["en"]] and english[0]["change"] == "+0.075"
 
 
 def test_the_outcome_picture_says_what_it_is_with_danish_ticks(tmp_path):

@@ -49,8 +49,8 @@ scenarios:
 """
 
 
-def read_csv(path: Path) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+def read_csv(path: Path, delimiter: str = ",") -> list[dict]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=delimiter))
 
 
 def invoke(*args):
@@ -214,6 +214,6 @@ def test_the_readme_command_runs_as_a_real_process(tmp_path):
     assert "Fællesspisning" in done.stdout and "%" in done.stdout
     files = sorted(p.name for p in (tmp_path / "havndal").iterdir())
     assert files == ["ASSUMPTIONS.md", "children_mental_health.png", "results.csv", "summary.csv"]
-    rows = read_csv(tmp_path / "havndal" / "summary.csv")
-    assert len(rows) == 7 and {r["outcome"] for r in rows} == {"children_mental_health"}
+    rows = read_csv(tmp_path / "havndal" / "summary.csv", ";")
+    assert len(rows) == 7 and {r["udfald-id"] for r in rows} == {"children_mental_health"}
     assert not [p for p in (ROOT / "models").iterdir() if p.suffix in (".py", ".xmile", ".mdl")]

@@ -101,7 +101,7 @@ def test_the_band_csv_has_full_precision_columns_and_the_same_seed_gives_the_sam
         assert result.exit_code == 0, result.output
     first = (tmp_path / "a" / "bands.csv").read_bytes()
     assert first == (tmp_path / "b" / "bands.csv").read_bytes() != (tmp_path / "c" / "bands.csv").read_bytes()
-    rows = list(csv.DictReader((tmp_path / "a" / "bands.csv").read_text(encoding="utf-8").splitlines()))
+    rows = list(csv.DictReader((tmp_path / "a" / "bands.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert tuple(rows[0]) == COLUMNS
     assert {row["scenario"] for row in rows} == {"baseline", "sleep", "strong"} and {r["variable"] for r in rows} == {"mood"}
     # full precision: the numbers read back are the bands computed, to the last bit

@@ -34,13 +34,18 @@ COMMAND_MODULES = {
 ``gmb link add`` does not pay for numpy and PySD."""
 
 
-@click.group(cls=GmbGroup, lazy=COMMAND_MODULES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GmbGroup, lazy=COMMAND_MODULES,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120})
 @click.version_option(__version__, prog_name="gmb")
 def main() -> None:
     """gmb: causal loop diagrams from group model building, analysed and simulated.
 
+    'gmb COMMAND --help' tells what a command does, with examples on the shipped example map.
+
     \b
-    Start:   gmb new map.yaml --title "Børns trivsel"
-    Edit:    gmb var add map.yaml sleep --label Søvn --label-en Sleep
-    Check:   gmb validate map.yaml
+    Example:
+      gmb new trivsel.yaml --title "Børns trivsel"
+      gmb var add trivsel.yaml sleep --label Søvn --label-en Sleep
+      gmb validate models/havndal.yaml   # exit 1: two links of polarity ? not yet agreed
+      gmb simulate models/havndal.yaml --scenarios workshops/havndal/scenarios.yaml -o out/havndal
     """

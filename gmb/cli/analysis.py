@@ -4,8 +4,6 @@ readable report (labels in the map's first language), or JSON with ``--json``.""
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 import sys
 from pathlib import Path
@@ -14,7 +12,16 @@ import click
 
 from gmb.analysis.centrality import MEASURES
 from gmb.analysis.loopset import COUNT_CAP, LISTED, MAX_LENGTH
-from gmb.cli.common import echo_json, force_option, guarded_outputs, map_argument, warn
+from gmb.cli.common import (
+    CommandGroup,
+    echo_json,
+    force_option,
+    guarded_outputs,
+    language_option,
+    map_argument,
+    map_language,
+    warn,
+)
 from gmb.errors import GmbError
 from gmb.maps.store import edit_map, load_map
 
@@ -44,13 +51,18 @@ def _limit(default: int, what: str):
 @click.option("--all", "list_all", is_flag=True, help=f"List every loop counted (at most {COUNT_CAP:,}).")
 @_JSON
 def loops_command(map_path, through, max_length, limit, list_all, as_json):
-    """List the feedback loops: R reinforcing, B balancing, ? a link's polarity not agreed.
+    """List the feedback loops: R reinforcing, B balancing, ? unknown.
 
     \b
-    A loop is reinforcing when it has an even number of - links, balancing when odd. Each loop
-    has a stable id; name it with 'gmb loop name'. The count is the one 'gmb analyze',
-    'gmb workshop show' and 'gmb html' give: loops of up to 8 variables, counted up to 10,000.
-    Example: gmb loops models/havndal.yaml --through "Søvn"
+    A loop is reinforcing when it has an even number of - links, balancing when odd, unknown (?)
+    when a link's polarity is not agreed. Each loop has a stable id; name it with 'gmb loop name'.
+    The count is the one 'gmb analyze', 'gmb workshop show' and 'gmb html' give: loops of up to
+    8 variables, counted up to 10,000.
+
+    \b
+    Example:
+      gmb loops models/havndal.yaml --through Søvn
+      gmb loops models/havndal.yaml --limit 5 --json
     """
     from gmb.analysis.loops import find_loop
     from gmb.analysis.loopset import map_loops
@@ -100,25 +112,30 @@ def loops_command(map_path, through, max_length, limit, list_all, as_json):
                  "its links may have changed")
 
 
-@click.group("loop")
+@click.group("loop", cls=CommandGroup)
 def loop_group():
-    """Name a feedback loop, or tell its story, in the map (shown in the HTML explorer)."""
+    """Name a feedback loop, or tell its story."""
 
 
 @loop_group.command("name")
 @map_argument
 @click.argument("loop_ref", metavar="LOOP-ID")
 @click.argument("text")
-@click.option("--lang", help="Language of the name (default: the map's first).")
+@language_option("Language of the name.")
 def loop_name_command(map_path, loop_ref, text, lang):
-    """Give a loop a name.  LOOP-ID is an id from 'gmb loops' (its start is enough) or a chain 'a > b > c'.
+    """Give a loop a name (shown in 'gmb loops' and the HTML page).
 
-    Example: gmb loop name models/havndal.yaml L2-5e0c "Træt af skærmen" --lang da
+    LOOP-ID is an id from 'gmb loops' (its start is enough) or a chain 'a > b > c'.
+
+    \b
+    Example:
+      gmb loop name models/havndal.yaml L3-71871 "Træt af skærmen"
+      gmb loop name models/havndal.yaml "children_mental_health > screen_time > sleep" "Tired of screens" --lang en
     """
     from gmb.analysis.loops import name_loop
 
     with edit_map(map_path) as cmap:
-        loop = name_loop(cmap, loop_ref, text, lang)
+        loop = name_loop(cmap, loop_ref, text, map_language(cmap, lang, map_path))
         chain = " → ".join(cmap.label(v) for v in loop.variables + loop.variables[:1])
     click.echo(f"named loop {loop.id} ({chain}): {text.strip()}")
 
@@ -127,16 +144,18 @@ def loop_name_command(map_path, loop_ref, text, lang):
 @map_argument
 @click.argument("loop_ref", metavar="LOOP-ID")
 @click.argument("text")
-@click.option("--lang", help="Language of the story (default: the map's first).")
+@language_option("Language of the story.")
 def loop_story_command(map_path, loop_ref, text, lang):
     """Tell a loop's story in your own words (replaces the generated one).
 
-    Example: gmb loop story models/havndal.yaml L2-5e0c "Jo mere skærm, jo mindre søvn ..."
+    \b
+    Example:
+      gmb loop story models/havndal.yaml L3-71871 "Jo mere skærm, jo mindre søvn, jo dårligere trivsel"
     """
     from gmb.analysis.loops import tell_loop
 
     with edit_map(map_path) as cmap:
-        loop = tell_loop(cmap, loop_ref, "story", text, lang)
+        loop = tell_loop(cmap, loop_ref, "story", text, map_language(cmap, lang, map_path))
     click.echo(f"stored the story of loop {loop.id}")
 
 
@@ -146,38 +165,43 @@ _COLUMNS = {"in": "in_degree", "out": "out_degree", "degree": "degree", "between
 _LEGEND = "\n".join(f"{head:8}  {MEASURES[key]}" for head, key in _COLUMNS.items())
 
 
-@click.command("analyze", help=f"""Which variables are central, and the map's size, density and loops.
+@click.command("analyze", help=f"""Which variables are central; the map's size, density and loops.
 
 \b
 {_LEGEND}
-Example: gmb analyze models/havndal.yaml --csv centrality.csv
+
+\b
+Example:
+  gmb analyze models/havndal.yaml --csv centrality.csv
 """)
 @map_argument
 @_JSON
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
-              help="Also write the table of variables to FILE (CSV).")
+              help="Also write the table of variables to FILE (CSV, for a spreadsheet: in Danish with ; and "
+                   "decimal commas).")
 @_MAX_LENGTH
+@language_option("Language of the labels and of the CSV table.")
 @force_option
-def analyze_command(map_path, as_json, csv_path, max_length, force):
+def analyze_command(map_path, as_json, csv_path, max_length, lang, force):
     from gmb.analysis.centrality import centrality_table, map_summary
     from gmb.analysis.loopset import map_loops
     from gmb.maps.outpaths import write_output
+    from gmb.outputs.tables import centrality_csv
 
     cmap = load_map(map_path)
+    lang = map_language(cmap, lang, map_path)
     if csv_path and not Path(csv_path).resolve().parent.is_dir():
         raise GmbError(f"--csv {csv_path}: directory {str(Path(csv_path).parent)!r} does not exist; create it "
                        "first or give another file name")
     with _Progress("counting loops") as progress:
         loops = map_loops(cmap, max_length=max_length or None, listed=0, progress=progress)
     table, summary = centrality_table(cmap, loops), map_summary(cmap, loops)
+    for row in table:
+        row["label"] = cmap.label(row["id"], lang)
     if csv_path:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(table[0]) if table else ["id"], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(table)
         try:
             with guarded_outputs(map_path, force=force):
-                write_output(csv_path, buffer.getvalue())
+                write_output(csv_path, centrality_csv(table, cmap, lang))
         except OSError as exc:
             raise GmbError(f"--csv {csv_path}: cannot write there ({exc.strerror or exc}); "
                            "give a file in a directory you can write to") from None
@@ -209,13 +233,17 @@ def analyze_command(map_path, as_json, csv_path, max_length, force):
 @_limit(PATH_LIMIT, "paths")
 @_JSON
 def paths_command(map_path, source, target, max_length, limit, as_json):
-    """How FROM reaches TO: every path of links, its net sign, and whether they agree.
+    """How FROM reaches TO: every path, its net sign, and a verdict.
 
     \b
     A path's sign is + when it has an even number of - links, - when odd, ? when a link's
     polarity is not agreed. When paths of opposite sign exist, the effect is ambiguous: it
     depends on which paths are stronger (see 'gmb press').
-    Example: gmb paths models/havndal.yaml bike_paths children_mental_health
+
+    \b
+    Example:
+      gmb paths models/havndal.yaml safe_bike_paths children_mental_health
+      gmb paths models/havndal.yaml Søvn "Børns mentale sundhed" --max-length 3
     """
     from gmb.analysis.paths import VERDICTS, pathways
 
@@ -258,7 +286,7 @@ def paths_command(map_path, source, target, max_length, limit, as_json):
               help="Print directions only when at least N samples were stable; otherwise stop with exit 2.")
 @_JSON
 def press_command(map_path, outcome, samples, seed, weights, min_stable, as_json):
-    """Which way the outcome moves in the long run under a sustained push on each variable.
+    """Which way a sustained push on each variable moves the outcome.
 
     \b
     Levins' loop analysis as in QPress, on the model gmb simulates: link weights are drawn at
@@ -270,7 +298,10 @@ def press_command(map_path, outcome, samples, seed, weights, min_stable, as_json
     'rises' is the share of stable draws in which the outcome goes up; a direction is called
     up or down when at least 80% of draws agree. With fewer than --min-stable stable draws
     (default 100) the shares are too uncertain: no directions are printed, and the exit code is 2.
-    Example: gmb press models/havndal.yaml --samples 2000 --seed 1
+
+    \b
+    Example:
+      gmb press models/havndal.yaml --seed 1
     """
     from gmb.analysis.press import press_response
 

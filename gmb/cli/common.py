@@ -6,10 +6,18 @@ Example
 {'adjust_time': 6, 'label.en': 'Screen time', 'delay': True, 'notes': None}
 >>> parse_assignments(["label.en=No", "source.group=2", "delay=no"])
 {'label.en': 'No', 'source.group': '2', 'delay': False}
+
+Conventions every command follows: a group given no subcommand prints its help (exit 0); a mistyped
+command gets the closest name (``Did you mean 'simulate'?``); the language is ``--lang`` (alias
+``--language``, :func:`language_option`) and an unknown one is refused by :func:`map_language`; a
+command's help ends with an ``Example:`` block of lines ``gmb …`` that run on the shipped example
+(``models/havndal.yaml``, ``workshops/havndal/…``) from the repository's top folder, a trailing
+``# exit N`` saying when one ends with another code than 0 (``tests/test_cli_help.py`` runs them).
 """
 
 from __future__ import annotations
 
+import difflib
 import gc
 import importlib
 import json
@@ -22,11 +30,39 @@ from gmb.errors import GmbError, OutputPathError
 from gmb.maps.schema import TEXT_KEYS
 from gmb.maps.yamltext import parse_text
 
-__all__ = ["GmbGroup", "map_argument", "parse_assignments", "echo_json", "warn", "force_option", "guarded_outputs"]
+__all__ = ["CommandGroup", "GmbGroup", "map_argument", "language_option", "map_language", "parse_assignments",
+           "echo_json", "warn", "force_option", "guarded_outputs"]
 
 
-class GmbGroup(click.Group):
-    """A click group that turns gmb's errors (and the file system's) into one line on stderr and exit code 2.
+class CommandGroup(click.Group):
+    """A click group that prints its help when given no subcommand (exit 0), lists its commands with their
+    whole first sentence, and answers a mistyped subcommand with the closest name (exit 2)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args and not ctx.resilient_parsing:
+            click.echo(ctx.get_help(), color=ctx.color)
+            ctx.exit(0)
+        return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = click.utils.make_str(args[0])
+        if not name.startswith("-") and self.get_command(ctx, name) is None:
+            names = self.list_commands(ctx)  # names only: nothing is imported for a typo
+            close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+            hint = f"Did you mean '{close[0]}'?" if close else f"The commands are: {', '.join(names)}."
+            raise click.UsageError(f"No such command '{name}'. {hint}", ctx)
+        return super().resolve_command(ctx, args)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, command.get_short_help_str(limit=sys.maxsize)) for name in self.list_commands(ctx)
+                if (command := self.get_command(ctx, name)) is not None and not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class GmbGroup(CommandGroup):
+    """The ``gmb`` group: turns gmb's errors (and the file system's) into one line on stderr and exit code 2.
 
     ``lazy`` maps a module name to the names of the commands its ``COMMANDS`` list holds; the
     module is imported when one of them is asked for.
@@ -45,6 +81,13 @@ class GmbGroup(click.Group):
                 self.add_command(command)
         return super().get_command(ctx, name)
 
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:  # gmb's own bad option, e.g. --verison: one line too
+            _usage_error(exc)
+            raise click.exceptions.Exit(2) from None
+
     def invoke(self, ctx: click.Context):
         # What is imported by now lives as long as the command does: the cyclic garbage collector
         # need not scan it again at every full collection (that halves 'gmb show' on a large map).
@@ -56,8 +99,7 @@ class GmbGroup(click.Group):
             click.echo(f"error: {exc}{force}", err=True)
             ctx.exit(2)
         except click.UsageError as exc:  # a subcommand's bad option: one line too, not click's three
-            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-            click.echo(f"error: {' '.join(exc.format_message().split())}{where}", err=True)
+            _usage_error(exc)
             ctx.exit(2)
         except BrokenPipeError:  # e.g. `gmb loops MAP | head`
             sys.stderr.close()
@@ -82,6 +124,12 @@ class GmbGroup(click.Group):
             ctx.exit(2)
 
 
+def _usage_error(exc: click.UsageError) -> None:
+    """Print a usage error as one line on stderr, with where to look for help."""
+    where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+    click.echo(f"error: {' '.join(exc.format_message().split())}{where}", err=True)
+
+
 force_option = click.option("--force", is_flag=True, help="Replace output files gmb did not write, and symbolic "
                             "links at an output path (never an input of the command).")
 """The ``--force`` of every command that writes files: see :mod:`gmb.maps.outpaths` for the rules it lifts."""
@@ -96,6 +144,24 @@ def guarded_outputs(*inputs, force: bool = False):
 
 map_argument = click.argument("map_path", metavar="MAP", type=click.Path(dir_okay=True, path_type=str))
 """The MAP argument of every command; existence is checked by the library for a clear message."""
+
+
+def language_option(help: str):
+    """The ``--lang`` option (alias ``--language``) of every command that shows a map's text."""
+    return click.option("--lang", "--language", "lang", metavar="LANG",
+                        help=f"{help} One of the map's languages, e.g. da or en; default: its first.")
+
+
+def map_language(cmap, lang: str | None, map_path) -> str:
+    """``lang``, or the map's first language when None; a language the map lacks is a :class:`GmbError`
+    naming the map file and its languages."""
+    if lang is None:
+        return cmap.languages[0]
+    if lang not in cmap.languages:
+        choices = " or ".join(f"--lang {code}" for code in cmap.languages)
+        raise GmbError(f"{map_path} has no language {lang!r}; its languages are {', '.join(cmap.languages)} "
+                       f"(use {choices})")
+    return lang
 
 
 def parse_assignments(items: tuple[str, ...] | list[str]) -> dict:

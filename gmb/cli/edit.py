@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import click
 
-from gmb.cli.common import map_argument, parse_assignments, warn
+from gmb.cli.common import CommandGroup, language_option, map_argument, map_language, parse_assignments, warn
 from gmb.maps.editchecks import labels
 from gmb.maps.schema import KINDS, POLARITIES, STRENGTHS
 from gmb.maps.store import edit_map
 
 
-@click.group("var")
+@click.group("var", cls=CommandGroup)
 def var_group():
     """Add, rename, remove, merge and set variables."""
 
@@ -39,7 +39,12 @@ def var_group():
 @click.option("--theme", help="Theme id (see 'gmb show').")
 @click.option("--kind", type=click.Choice(KINDS), help="index (default), stock, constant or action.")
 def var_add(map_path, var_id, label, label_en, theme, kind):
-    """Add a variable.  Example: gmb var add map.yaml sleep --label Søvn --label-en Sleep"""
+    """Add a variable.
+
+    \b
+    Example:
+      gmb var add models/havndal.yaml bedtime --label Sengetid --label-en Bedtime --theme family_everyday
+    """
     with edit_map(map_path) as cmap:
         cmap.add_variable(var_id, labels(cmap.languages, label, label_en), theme=theme, kind=kind)
     click.echo(f"added variable {var_id}")
@@ -50,17 +55,19 @@ def var_add(map_path, var_id, label, label_en, theme, kind):
 @click.argument("var")
 @click.argument("new")
 @click.option("--label", "as_label", is_flag=True, help="Change the label instead of the id.")
-@click.option("--lang", help="Language of the label to change (default: the map's first).")
+@language_option("With --label: the language of the label to change.")
 def var_rename(map_path, var, new, as_label, lang):
-    """Give a variable a new id (links follow), or with --label a new label.
+    """Give a variable a new id (links follow), or a new --label.
 
     \b
-    Example: gmb var rename map.yaml skaermtid screen_time
-             gmb var rename map.yaml screen_time "Tid foran skærm" --label
+    Example:
+      gmb var rename models/havndal.yaml screen_time "Time on screens" --label --lang en
+      gmb var rename models/havndal.yaml screen_time skaermtid
     """
     with edit_map(map_path) as cmap:
+        lang = map_language(cmap, lang, map_path)
         if as_label:
-            var_id = cmap.set_variable(var, {f"label.{lang or cmap.languages[0]}": new})
+            var_id = cmap.set_variable(var, {f"label.{lang}": new})
             message = f"relabelled {var_id}: {new}"
         else:
             message = f"renamed {cmap.rename_variable(var, new)} to {new}"
@@ -72,7 +79,12 @@ def var_rename(map_path, var, new, as_label, lang):
 @click.argument("var")
 @click.option("--force", is_flag=True, help="Also remove the variable's links.")
 def var_remove(map_path, var, force):
-    """Remove a variable (refused while it has links, unless --force).  Example: gmb var remove map.yaml sleep"""
+    """Remove a variable (refused while it has links, unless --force).
+
+    \b
+    Example:
+      gmb var remove models/havndal.yaml sleep --force
+    """
     with edit_map(map_path) as cmap:
         var_id = cmap.resolve(var)
         removed = cmap.remove_variable(var_id, force=force)
@@ -84,9 +96,13 @@ def var_remove(map_path, var, force):
 @click.argument("keep")
 @click.argument("duplicate")
 def var_merge(map_path, keep, duplicate):
-    """Merge DUPLICATE into KEEP: its links move over and its labels become synonyms.
+    """Merge DUPLICATE into KEEP, which takes its links and labels.
 
-    Example: gmb var merge map.yaml screen_time "skærm tid"
+    DUPLICATE's labels become synonyms of KEEP.
+
+    \b
+    Example:
+      gmb var merge models/havndal.yaml screen_time "Brug af teknologi"
     """
     with edit_map(map_path) as cmap:
         keep_id, dup_id = cmap.resolve(keep), cmap.resolve(duplicate)
@@ -103,7 +119,9 @@ def var_merge(map_path, keep, duplicate):
 def var_set(map_path, var, assignments):
     """Set a variable's attributes; KEY=null removes one.
 
-    Example: gmb var set map.yaml sleep adjust_time=6 label.en=Sleep theme=health
+    \b
+    Example:
+      gmb var set models/havndal.yaml sleep adjust_time=6 label.en="Enough sleep" theme=family_everyday
     """
     updates = parse_assignments(assignments)
     if "id" in updates:
@@ -113,7 +131,7 @@ def var_set(map_path, var, assignments):
     click.echo(f"updated {var_id}: {', '.join(updates)}")
 
 
-@click.group("link")
+@click.group("link", cls=CommandGroup)
 def link_group():
     """Add, remove, set and flip links (arrows)."""
 
@@ -143,7 +161,12 @@ def _strength(value):
 @click.option("--group", help="Breakout group that proposed it.")
 @click.option("--quote", help="What a participant said about it.")
 def link_add(map_path, source_var, target_var, polarity, strength, delay, confidence, workshop, group, quote):
-    """Add a link.  Example: gmb link add map.yaml Skærmtid Søvn --polarity - --strength medium --delay"""
+    """Add a link (an arrow) from one variable to another.
+
+    \b
+    Example:
+      gmb link add models/havndal.yaml Søvn Skærmtid --polarity - --strength weak --source w2 --group A
+    """
     source = {k: v for k, v in (("workshop", workshop), ("group", group), ("quote", quote)) if v}
     with edit_map(map_path) as cmap:
         u, v = cmap.add_link(source_var, target_var, polarity, strength=_strength(strength), delay=delay,
@@ -156,7 +179,12 @@ def link_add(map_path, source_var, target_var, polarity, strength, delay, confid
 @click.argument("source_var", metavar="FROM")
 @click.argument("target_var", metavar="TO")
 def link_remove(map_path, source_var, target_var):
-    """Remove a link.  Example: gmb link remove map.yaml screen_time sleep"""
+    """Remove a link.
+
+    \b
+    Example:
+      gmb link remove models/havndal.yaml screen_time sleep
+    """
     with edit_map(map_path) as cmap:
         u, v = cmap.remove_link(source_var, target_var)
     click.echo(f"removed link {u} → {v}")
@@ -170,7 +198,9 @@ def link_remove(map_path, source_var, target_var):
 def link_set(map_path, source_var, target_var, assignments):
     """Set a link's attributes; KEY=null removes one.
 
-    Example: gmb link set map.yaml screen_time sleep strength=strong source.quote="Vi sover for lidt"
+    \b
+    Example:
+      gmb link set models/havndal.yaml screen_time sleep strength=strong source.quote="Vi sover for lidt"
     """
     updates = parse_assignments(assignments)
     with edit_map(map_path) as cmap:
@@ -183,7 +213,12 @@ def link_set(map_path, source_var, target_var, assignments):
 @click.argument("source_var", metavar="FROM")
 @click.argument("target_var", metavar="TO")
 def link_flip(map_path, source_var, target_var):
-    """Reverse a link's polarity (+ becomes -, - becomes +).  Example: gmb link flip map.yaml a b"""
+    """Reverse a link's polarity (+ becomes -, - becomes +).
+
+    \b
+    Example:
+      gmb link flip models/havndal.yaml screen_time sleep
+    """
     with edit_map(map_path) as cmap:
         polarity = cmap.flip_link(source_var, target_var)
         u, v = cmap.resolve(source_var), cmap.resolve(target_var)

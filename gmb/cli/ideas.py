@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import click
 
-from gmb.cli.common import echo_json, map_argument, parse_assignments
+from gmb.cli.common import echo_json, language_option, map_argument, map_language, parse_assignments
 from gmb.cli.leverage import ideas_group
 from gmb.maps.store import load_map
 
@@ -87,11 +87,12 @@ def _number(text: str, names: tuple[str, ...], option: str):
 @_effect_options
 def ideas_add(map_path, ideas_path, idea_id, title, title_en, feasibility, cost, working_group, pushes, actions,
               switches):
-    """Add an idea to the bank (the file is made if it is not there).
+    """Add an idea to the bank (the file is made if missing).
 
     \b
-    Example: gmb ideas add models/havndal.yaml workshops/havndal/ideas.yaml sports_day \\
-               --title Idrætsdag --feasibility 4 --cost low --acts-on leisure_activities + weak
+    Example:
+      gmb ideas add models/havndal.yaml workshops/havndal/ideas.yaml sports_day \\
+        --title Idrætsdag --feasibility 4 --cost low --acts-on leisure_activities + weak
     """
     from gmb.leverage.idea_edit import add_idea
 
@@ -113,12 +114,16 @@ def ideas_add(map_path, ideas_path, idea_id, title, title_en, feasibility, cost,
 @click.argument("assignments", nargs=-1, metavar="[KEY=VALUE]...")
 @_effect_options
 def ideas_set(map_path, ideas_path, idea_id, assignments, pushes, actions, switches):
-    """Set an idea's keys (KEY=null removes one); effect options replace what it acts on.
+    """Set an idea's keys, or replace what it acts on.
+
+    KEY=null removes a key; effect options replace all the idea acts on.
+
+    Keys: title, title.LANG, feasibility, cost, working_group, working_group.LANG, notes, source.
 
     \b
-    Keys: title, title.LANG, feasibility, cost, working_group, working_group.LANG, notes, source.
-    Example: gmb ideas set models/havndal.yaml workshops/havndal/ideas.yaml lan_party \\
-               feasibility=3 title.en="LAN party" --from-map lan_party
+    Example:
+      gmb ideas set models/havndal.yaml workshops/havndal/ideas.yaml lan_party \\
+        feasibility=3 title.en="LAN party" --from-map lan_party
     """
     from gmb.leverage.idea_edit import set_idea
 
@@ -138,16 +143,21 @@ def ideas_set(map_path, ideas_path, idea_id, assignments, pushes, actions, switc
 @ideas_group.command("list")
 @map_argument
 @_bank_argument
-@click.option("--lang", help="Language of titles (default: the map's first).")
+@language_option("Language of titles.")
 @click.option("--json", "as_json", is_flag=True, help="Print the ideas as JSON.")
 def ideas_list(map_path, ideas_path, lang, as_json):
-    """List the ideas and what each acts on (the bank is checked as 'gmb ideas rank' reads it).
+    """List the ideas and what each acts on.
 
-    Example: gmb ideas list models/havndal.yaml workshops/havndal/ideas.yaml --lang en
+    The bank is checked as 'gmb ideas rank' reads it.
+
+    \b
+    Example:
+      gmb ideas list models/havndal.yaml workshops/havndal/ideas.yaml --lang en
     """
     from gmb.leverage.ideas import load_ideas
 
     cmap = load_map(map_path)
+    lang = map_language(cmap, lang, map_path)
     bank = load_ideas(ideas_path, cmap)
     rows = [{"id": idea.id, "title": cmap.text(idea.title, lang), "feasibility": idea.feasibility,
              "cost": idea.cost, "working_group": cmap.text(idea.working_group, lang) or None,
@@ -176,13 +186,16 @@ _STATUS = {"from_map": "follows the map's links of {action}", "matches": "copies
 @click.argument("bank_path", metavar="[IDEAS]", required=False, type=click.Path(path_type=str))
 @click.option("--ideas", "ideas_path", type=click.Path(path_type=str), metavar="FILE",
               help="The idea bank, if not given as IDEAS.")
-@click.option("--lang", help="Language of titles (default: the map's first).")
+@language_option("Language of titles.")
 @click.option("--json", "as_json", is_flag=True, help="Print each idea's status as JSON.")
 def ideas_check(map_path, bank_path, ideas_path, lang, as_json):
-    """Check an idea bank against the map: is it sound, and do effects copied from the map's
-    actions still match the map's links? (exit 0 yes, 1 an idea has drifted, 2 unreadable).
+    """Check an idea bank: exit 0 sound, 1 drifted, 2 unreadable.
 
-    Example: gmb ideas check models/havndal.yaml workshops/havndal/ideas.yaml
+    An idea drifts when effects it copied from one of the map's actions no longer match the map's links.
+
+    \b
+    Example:
+      gmb ideas check models/havndal.yaml workshops/havndal/ideas.yaml --lang en
     """
     from gmb.leverage.idea_edit import idea_drift
     from gmb.leverage.ideas import load_ideas
@@ -191,6 +204,7 @@ def ideas_check(map_path, bank_path, ideas_path, lang, as_json):
         raise click.UsageError("give the idea bank once: as IDEAS or as --ideas FILE")
     path = bank_path or ideas_path
     cmap = load_map(map_path)
+    lang = map_language(cmap, lang, map_path)
     bank = load_ideas(path, cmap)
     rows = idea_drift(cmap, bank)
     drifted = [row for row in rows if row["differences"]]

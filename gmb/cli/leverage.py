@@ -33,7 +33,16 @@ from contextlib import contextmanager
 
 import click
 
-from gmb.cli.common import echo_json, force_option, guarded_outputs, map_argument, warn
+from gmb.cli.common import (
+    CommandGroup,
+    echo_json,
+    force_option,
+    guarded_outputs,
+    language_option,
+    map_argument,
+    map_language,
+    warn,
+)
 from gmb.cli.leverage_tables import print_notes, print_pairs, print_pairwise, print_ranking, print_sensitivity
 from gmb.errors import GmbError
 from gmb.leverage.distributed import DEFAULT_TIMEOUT, SCHEDULER_TIMEOUT, ChunkTimeout
@@ -88,7 +97,7 @@ def _run_options(function):
                           f"scheduler); a scheduler must answer within {SCHEDULER_TIMEOUT:g} s, or this if less."),
         click.option("-o", "--out", "out_dir", type=click.Path(path_type=str),
                      help="Directory for the CSV, JSON and PNG files (created if missing)."),
-        click.option("--lang", help="Language of labels and charts (default: the map's first)."),
+        language_option("Language of labels and charts."),
         click.option("--json", "as_json", is_flag=True, help="Print the result as JSON."),
         force_option,
     ]
@@ -113,7 +122,9 @@ def _run_options(function):
                    "several times the work of Morris) instead of Morris.")
 def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, measure, scheduler, workers,
                      timeout, out_dir, lang, as_json, push, ideas_path, sensitivity, sobol, force=False):
-    """Rank what to push by its simulated effect on the outcome, with how sure that ranking is.
+    """Rank what to push by its simulated effect on the outcome.
+
+    Each rank comes with how sure it is, over many versions of the map.
 
     \b
     Every variable (or every idea of --ideas) gets the same push from time 0; over N samples of the
@@ -126,8 +137,13 @@ def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, m
     pairwise table (how often each of the top five has more effect than each other, on the same
     samples) and the judgements worth discussing next (which link strengths, disputed links and
     adjust times move the top five's shares of their combined effect most: Morris μ* and σ, in
-    percentage points). The CSV and JSON files keep the signed effects in full precision.
-    Example: gmb leverage models/havndal.yaml --samples 1000 --seed 1 -o out/leverage
+    percentage points). The CSV files are these tables for a spreadsheet (Danish: ; and decimal
+    commas); the JSON file keeps every number, signed, in full precision.
+
+    \b
+    Example:
+      gmb leverage models/havndal.yaml --samples 100 --seed 1 -o out/leverage
+      gmb leverage models/havndal.yaml --samples 100 --seed 1 --no-sensitivity --lang en
     """
     from gmb.leverage.ranking import leverage
     from gmb.outputs.leverage_files import leverage_report, write_leverage
@@ -136,6 +152,7 @@ def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, m
         raise click.BadParameter("an idea acts as its acts_on says; leave out --push with --ideas",
                                  param_hint="--push")
     cmap = load_map(map_path)
+    lang = map_language(cmap, lang, map_path)
     seed = secrets.randbelow(1_000_000) if seed is None else seed
     with _scheduler(scheduler, timeout) as client, _progress(samples) as progress:
         if ideas_path:
@@ -169,9 +186,9 @@ def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, m
         click.echo(f"wrote {path}")
 
 
-@click.group("ideas")
+@click.group("ideas", cls=CommandGroup)
 def ideas_group():
-    """The idea bank of workshop 3: check it, and rank its ideas by impact and feasibility."""
+    """The idea bank: edit, list and check its ideas, and rank them."""
 
 
 @ideas_group.command("rank")
@@ -181,19 +198,25 @@ def ideas_group():
 @_run_options
 def ideas_rank_command(map_path, ideas_path, outcome, samples, seed, horizon, dt, structure, measure, scheduler,
                        workers, timeout, out_dir, lang, as_json, force=False):
-    """Rank the ideas by simulated effect beside their feasibility, and test every pair for synergy.
+    """Rank the ideas by simulated effect beside their feasibility.
+
+    Every pair of ideas is tested for synergy too.
 
     \b
     Each idea is put fully into effect from time 0, alone and with each other idea, over the same
     samples of the map's uncertain numbers. Synergy is the pair's effect less the sum of the two
     ideas' single effects. The chart (ideas.png) puts impact against feasibility; ideas on the
     front (no other idea both stronger and easier) are marked.
-    Example: gmb ideas rank models/havndal.yaml --ideas workshops/havndal/ideas.yaml -o out/ideas
+
+    \b
+    Example:
+      gmb ideas rank models/havndal.yaml --ideas workshops/havndal/ideas.yaml --samples 100 --seed 1 -o out/ideas
     """
     from gmb.leverage.ideas import load_ideas, rank_ideas
     from gmb.outputs.leverage_files import ideas_report, write_ideas
 
     cmap = load_map(map_path)
+    lang = map_language(cmap, lang, map_path)
     bank = load_ideas(ideas_path, cmap)
     seed = secrets.randbelow(1_000_000) if seed is None else seed
     with _scheduler(scheduler, timeout) as client, _progress(samples) as progress:

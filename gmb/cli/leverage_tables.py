@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import click
 
-from gmb.render.numbers import percent, share, significant
+from gmb.render.numbers import count, percent, share, significant
 from gmb.render.wording import direction_word, words
 
 __all__ = ["print_ranking", "print_notes", "print_pairwise", "print_sensitivity", "print_pairs"]
@@ -89,7 +89,8 @@ def print_ranking(report: dict, ideas: bool = False) -> None:
     lang = report.get("language")
     said = words(_WORDS, lang)
     click.echo(said["head"].format(outcome=report["outcome_label"], years=f"{report['horizon_months'] / 12:g}",
-                                   measure=said[report["measure"]], samples=report["samples"], seed=report["seed"]))
+                                   measure=said[report["measure"]], samples=count(report["samples"], lang),
+                                   seed=report["seed"]))
     click.echo(report["caveat"])
     click.echo(said["how"])
     rows = report["candidates"]
@@ -151,7 +152,7 @@ def print_pairwise(report: dict, ideas: bool = False) -> None:
              for r, a in enumerate(ids)]
     header = ["", ""] + numbers
     widths = [max(len(line[c]) for line in [header] + table) for c in range(len(header))]
-    click.echo(said["pairwise"].format(noun=noun, n=pairs[0]["samples"]))
+    click.echo(said["pairwise"].format(noun=noun, n=count(pairs[0]["samples"], lang)))
     for cells in [header] + table:
         click.echo("  ".join(c.ljust(w) if i == 1 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
                    .rstrip())
@@ -165,9 +166,9 @@ def print_sensitivity(report: dict, top: int = 5) -> None:
         return
     said, rows = words(_MORE_WORDS, lang), {row["id"]: row for row in report["candidates"]}
     k = len(found["candidates"])
-    dropped = said["dropped"].format(n=found["dropped"]) if found["dropped"] else ""
-    click.echo(said["next"].format(k=k, method=said[found["method"]], versions=f"{found['versions']:,}"
-                                   .replace(",", "." if lang == "da" else ","), dropped=dropped))
+    dropped = said["dropped"].format(n=count(found["dropped"], lang)) if found["dropped"] else ""
+    click.echo(said["next"].format(k=k, method=said[found["method"]], versions=count(found["versions"], lang),
+                                   dropped=dropped))
     click.echo(said[f"explain_{found['method']}"].format(k=k))
     main, spread = ("mu_star", "sigma") if found["method"] == "morris" else ("ST", "S1")
     names = ("μ*", "σ") if found["method"] == "morris" else ("ST", "S1")

@@ -18,7 +18,7 @@ from collections import Counter
 
 import click
 
-from gmb.cli.common import echo_json, map_argument
+from gmb.cli.common import CommandGroup, echo_json, map_argument
 from gmb.maps.editchecks import labels
 from gmb.maps.store import edit_map, new_map, read_document, validate_file
 from gmb.maps.validate import validate
@@ -30,7 +30,12 @@ from gmb.maps.validate import validate
 @click.option("--languages", default="da,en", show_default=True, help="Label languages, the default first.")
 @click.option("--force", is_flag=True, help="Replace an existing file.")
 def new_command(map_path, title, languages, force):
-    """Create an empty map file.  Example: gmb new map.yaml --title "Trivsel" """
+    """Create an empty map file.
+
+    \b
+    Example:
+      gmb new trivsel.yaml --title "Børns trivsel" --languages da,en
+    """
     langs = [x.strip() for x in languages.split(",") if x.strip()]
     if not langs:
         raise click.BadParameter("give at least one language code, e.g. da,en", param_hint="--languages")
@@ -42,7 +47,13 @@ def new_command(map_path, title, languages, force):
 @map_argument
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def show_command(map_path, as_json):
-    """Summarise a map: counts, themes, outcome and problems.  Example: gmb show map.yaml"""
+    """Summarise a map: counts, themes, outcome and problems.
+
+    \b
+    Example:
+      gmb show models/havndal.yaml
+      gmb show models/havndal.yaml --json
+    """
     document = read_document(map_path)
     cmap = document.to_map()
     report = validate(cmap)
@@ -81,35 +92,80 @@ def _text(value):
 
 @click.command("validate")
 @map_argument
+@click.option("--scenarios", "scenarios_path", type=click.Path(dir_okay=False),
+              help="Also check a scenario file: which scenarios lean on links of polarity ?.")
+@click.option("--ideas", "ideas_path", type=click.Path(dir_okay=False),
+              help="Also check an idea bank: which ideas lean on links of polarity ?.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"errors": [...], "warnings": [...]}.')
-def validate_command(map_path, as_json):
-    """Check a map. Exit 0 when clean, 1 when problems were found, 2 when it cannot be read.
+def validate_command(map_path, scenarios_path, ideas_path, as_json):
+    """Check a map: exit 0 clean, 1 with problems, 2 unreadable.
 
-    Example: gmb validate models/havndal.yaml
+    Problems are errors (the map cannot be simulated as it is) and warnings (e.g. a link whose
+    polarity is not yet agreed). With --scenarios and --ideas, also the scenarios and ideas whose
+    way to the outcome runs through such a link, which the model leaves out.
+
+    \b
+    Example:
+      gmb validate models/havndal.yaml   # exit 1: two links of polarity ? not yet agreed
+      gmb validate models/havndal.yaml --scenarios workshops/havndal/scenarios.yaml   # exit 1
     """
     report = validate_file(map_path)
+    leaning = _leaning(map_path, scenarios_path, ideas_path) if (scenarios_path or ideas_path) and not report.errors \
+        else []
+    for _, problem in leaning:
+        report.add(problem)
     if as_json:
-        echo_json(report.to_dict())
+        data = report.to_dict()
+        files = {id(problem): path for path, problem in leaning}
+        for entry, problem in zip(data["warnings"], report.warnings):
+            if id(problem) in files:
+                entry["file"] = files[id(problem)]
+        echo_json(data)
     else:
         for problem in report.errors + report.warnings:
-            click.echo(problem.format(map_path))
+            click.echo(problem.format(next((path for path, p in leaning if p is problem), map_path)))
         click.echo(f"{map_path}: {len(report.errors)} errors, {len(report.warnings)} warnings")
     raise SystemExit(0 if report.clean else 1)
+
+
+def _leaning(map_path: str, scenarios_path: str | None, ideas_path: str | None) -> list:
+    """(file, warning) for each scenario or idea that leans on a ? link (:mod:`gmb.leverage.disputed`)."""
+    from gmb.leverage.disputed import disputed_dependencies, idea_pushes, scenario_pushes
+    from gmb.leverage.ideas import load_ideas
+    from gmb.maps.store import load_map
+    from gmb.sd.scenarios import load_scenarios
+    from gmb.sd.spec import build_spec
+
+    cmap = load_map(map_path)
+    found = []
+    if scenarios_path:
+        spec = build_spec(cmap)
+        pushes = scenario_pushes(load_scenarios(scenarios_path, cmap, spec), spec)
+        found += [(scenarios_path, p) for p in disputed_dependencies(cmap, pushes, "scenario", map_path=map_path)]
+    if ideas_path:
+        bank = load_ideas(ideas_path, cmap)
+        found += [(ideas_path, p) for p in disputed_dependencies(cmap, idea_pushes(bank), "idea", bank, map_path)]
+    return found
 
 
 @click.command("outcome")
 @map_argument
 @click.argument("variables", nargs=-1, required=True)
 def outcome_command(map_path, variables):
-    """Set the outcome variable(s).  Example: gmb outcome map.yaml "Børns mentale sundhed" """
+    """Set the outcome variable(s), by id or label.
+
+    \b
+    Example:
+      gmb outcome models/havndal.yaml "Børns mentale sundhed"
+    """
     with edit_map(map_path) as cmap:
         ids = cmap.set_outcome(list(variables))
     click.echo(f"outcome: {', '.join(ids)}")
 
 
-@click.group("theme")
+@click.group("theme", cls=CommandGroup)
 def theme_group():
-    """Themes group variables (workshop 2), e.g. mental health, community."""
+    """Add themes: groups of variables, e.g. mental health (workshop 2)."""
 
 
 @theme_group.command("add")
@@ -119,7 +175,12 @@ def theme_group():
 @click.option("--label-en", help="English label.")
 @click.option("--color", help="Colour for diagrams, e.g. '#5b8def'.")
 def theme_add_command(map_path, theme_id, label, label_en, color):
-    """Add a theme.  Example: gmb theme add map.yaml community --label Fællesskaber --color '#e39b2d'"""
+    """Add a theme.
+
+    \b
+    Example:
+      gmb theme add models/havndal.yaml sport --label Idræt --label-en Sport --color '#3a7d44'
+    """
     with edit_map(map_path) as cmap:
         cmap.add_theme(theme_id, labels(cmap.languages, label, label_en), color)
     click.echo(f"added theme {theme_id}")

@@ -9,17 +9,15 @@ import os
 
 import click
 
-from gmb.cli.common import force_option, guarded_outputs, map_argument
+from gmb.cli.common import force_option, guarded_outputs, language_option, map_argument, map_language
 from gmb.maps.store import load_map
-
-_LANGUAGE_HELP = "Language to open in (one of the map's languages, e.g. da or en; default: the map's first)."
 
 
 @click.command("html")
 @map_argument
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str),
               help="The page to write (.html).")
-@click.option("--language", help=_LANGUAGE_HELP)
+@language_option("Language the page opens in (it can switch to the others).")
 @click.option("--results", type=click.Path(path_type=str),
               help="A directory written by 'gmb simulate': adds charts of the outcome under each scenario.")
 @click.option("--scenarios", type=click.Path(path_type=str),
@@ -30,20 +28,26 @@ _LANGUAGE_HELP = "Language to open in (one of the map's languages, e.g. da or en
 @click.option("--max-loops", default=200, show_default=True, type=click.IntRange(1),
               help="At most this many loops in the loop explorer.")
 @force_option
-def html_command(map_path, out, language, results, scenarios, size_by, max_loops, force):
+def html_command(map_path, out, lang, results, scenarios, size_by, max_loops, force):
     """Write the map as one interactive HTML page that works offline.
 
+    With --results (a folder 'gmb simulate -o' wrote) the page also charts the outcome under each scenario.
+
     \b
-    Example: gmb html models/havndal.yaml -o havndal.html
-             gmb html models/havndal.yaml -o havndal.html --language en --results out/havndal \\
-                 --scenarios workshops/havndal/scenarios.yaml
+    Example:
+      gmb html models/havndal.yaml -o havndal.html
+      gmb simulate models/havndal.yaml --scenarios workshops/havndal/scenarios.yaml -o out/havndal
+      gmb html models/havndal.yaml -o havndal-en.html --lang en --results out/havndal \\
+        --scenarios workshops/havndal/scenarios.yaml
     """
     from gmb.render.html import write_html
 
     if scenarios and not results:
         raise click.UsageError("--scenarios names the scenarios of --results; give --results DIR too")
+    cmap = load_map(map_path)
+    language = map_language(cmap, lang, map_path)
     with guarded_outputs(map_path, scenarios, results and os.path.join(results, "results.csv"), force=force):
-        files = write_html(load_map(map_path), out, language=language, results=results, scenarios=scenarios,
+        files = write_html(cmap, out, language=language, results=results, scenarios=scenarios,
                            size_by=size_by, max_loops=max_loops)
     click.echo(f"wrote {', '.join(files)}")
 
@@ -52,20 +56,26 @@ def html_command(map_path, out, language, results, scenarios, size_by, max_loops
 @map_argument
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str),
               help="The page to write (.pdf, .png or .svg).")
-@click.option("--language", help=_LANGUAGE_HELP)
+@language_option("Language of the labels.")
 @click.option("--blank", is_flag=True, help="Only the variables around the circle, no links: for a group to draw on.")
 @force_option
-def circle_command(map_path, out, language, blank, force):
-    """Draw a printable connection circle: variables around a circle, links as chords.
+def circle_command(map_path, out, lang, blank, force):
+    """Draw a printable connection circle of the map.
+
+    The variables stand around a circle and the links are drawn as chords; with --blank only the
+    variables, for a group to draw on.
 
     \b
-    Example: gmb circle models/havndal.yaml -o circle.pdf
-             gmb circle models/havndal.yaml -o blank-circle.pdf --blank
+    Example:
+      gmb circle models/havndal.yaml -o circle.pdf
+      gmb circle models/havndal.yaml -o blank-circle.pdf --blank --lang en
     """
     from gmb.render.circle import write_circle
 
+    cmap = load_map(map_path)
+    language = map_language(cmap, lang, map_path)
     with guarded_outputs(map_path, force=force):
-        files = write_circle(load_map(map_path), out, language=language, links=not blank)
+        files = write_circle(cmap, out, language=language, links=not blank)
     click.echo(f"wrote {', '.join(files)}")
 
 

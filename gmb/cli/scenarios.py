@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import click
 
-from gmb.cli.common import echo_json, map_argument
+from gmb.cli.common import CommandGroup, echo_json, language_option, map_argument, map_language
 from gmb.maps.store import load_map
 from gmb.maps.yamledit import flow
 
@@ -69,9 +69,9 @@ def _intervention(cmap, kwargs: dict) -> dict:
     return intervention(cmap, kind, target, **numbers)
 
 
-@click.group("scenario")
+@click.group("scenario", cls=CommandGroup)
 def scenario_group():
-    """Make and change scenario files (what-if runs for 'gmb simulate') without editing YAML."""
+    """Make and change scenario files for 'gmb simulate'."""
 
 
 @scenario_group.command("new")
@@ -83,11 +83,14 @@ def scenario_group():
 @click.option("--description", help="One sentence on what the scenario is.")
 @_intervention_options
 def scenario_new(map_path, scenarios_path, name, label, label_en, description, **kwargs):
-    """Add a scenario with its first intervention (the file is made if it is not there).
+    """Add a scenario with its first intervention.
+
+    The file is made if it is not there.
 
     \b
-    Example: gmb scenario new models/havndal.yaml workshops/havndal/scenarios.yaml trail_only \\
-               --label Søsti --label-en "Lake trail" --action lake_trail --start 6 --ramp 12
+    Example:
+      gmb scenario new models/havndal.yaml workshops/havndal/scenarios.yaml trail_only \\
+        --label Søsti --label-en "Lake trail" --action lake_trail --start 6 --ramp 12
     """
     from gmb.sd.scenario_edit import new_scenario
 
@@ -107,8 +110,9 @@ def scenario_add(map_path, scenarios_path, name, **kwargs):
     """Add an intervention to a scenario.
 
     \b
-    Example: gmb scenario add models/havndal.yaml workshops/havndal/scenarios.yaml playgrounds \\
-               --push screen_limits --by 0.1 --start 6 --ramp 12
+    Example:
+      gmb scenario add models/havndal.yaml workshops/havndal/scenarios.yaml playgrounds \\
+        --push screen_limits --by 0.1 --start 6 --ramp 12
     """
     from gmb.sd.scenario_edit import add_intervention
 
@@ -127,7 +131,9 @@ def scenario_add(map_path, scenarios_path, name, **kwargs):
 def scenario_remove(map_path, scenarios_path, name, number):
     """Remove a scenario, or with --at N one of its interventions.
 
-    Example: gmb scenario remove models/havndal.yaml workshops/havndal/scenarios.yaml lan_party
+    \b
+    Example:
+      gmb scenario remove models/havndal.yaml workshops/havndal/scenarios.yaml lan_party
     """
     from gmb.sd.scenario_edit import remove_intervention, remove_scenario
 
@@ -143,16 +149,21 @@ def scenario_remove(map_path, scenarios_path, name, number):
 @scenario_group.command("list")
 @map_argument
 @_file_argument
-@click.option("--lang", help="Language of labels (default: the map's first).")
+@language_option("Language of labels.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scenarios as JSON.")
 def scenario_list(map_path, scenarios_path, lang, as_json):
-    """List the scenarios and their numbered interventions (the file is checked as 'gmb simulate' would).
+    """List the scenarios and their numbered interventions.
 
-    Example: gmb scenario list models/havndal.yaml workshops/havndal/scenarios.yaml --lang en
+    The file is checked as 'gmb simulate' reads it.
+
+    \b
+    Example:
+      gmb scenario list models/havndal.yaml workshops/havndal/scenarios.yaml --lang en
     """
     from gmb.sd.scenario_edit import list_scenarios
 
     cmap = load_map(map_path)
+    lang = map_language(cmap, lang, map_path)
     rows = list_scenarios(scenarios_path, cmap)
     if as_json:
         echo_json({"scenarios_file": scenarios_path, "scenarios": rows})

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import click
 
-from gmb.cli.common import echo_json, force_option, guarded_outputs, map_argument, warn
+from gmb.cli.common import echo_json, force_option, guarded_outputs, language_option, map_argument, map_language, warn
+from gmb.cli.gap_tables import print_gaps
 from gmb.errors import GmbError
 from gmb.maps.store import load_map
 from gmb.outputs.simulation_files import write_model, write_results
@@ -42,9 +43,13 @@ from gmb.sd.stability import check_stability
               help="Directory for the model files (created if missing).")
 @force_option
 def build_command(map_path, out_dir, force):
-    """Write the map as a stock-and-flow model: XMILE, Vensim .mdl and ASSUMPTIONS.md.
+    """Write the map as a stock-and-flow model (XMILE, Vensim .mdl).
 
-    Example: gmb build models/havndal.yaml -o out/havndal-model
+    ASSUMPTIONS.md beside the model files lists every modelling choice gmb made for the map.
+
+    \b
+    Example:
+      gmb build models/havndal.yaml -o out/havndal-model
     """
     spec = build_spec(load_map(map_path))
     stability = check_stability(spec)
@@ -76,22 +81,27 @@ def build_command(map_path, out_dir, force):
 @click.option("--seed", type=click.IntRange(min=0), metavar="S",
               help="With --band: the random seed; the same seed gives byte-identical files (default: a new one, "
                    "printed).")
-@click.option("--lang", help="Language of plot labels and the table (default: the map's first).")
+@language_option("Language of the table and the plots' labels.")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison table as JSON.")
 @force_option
 def simulate_command(map_path, scenarios_path, outcomes, out_dir, engine, dt, band, seed, lang, as_json, force):
-    """Run the baseline and each scenario, and compare the outcome(s) at the horizon.
+    """Run the baseline and each scenario; compare the outcome(s).
 
     \b
     The table (in the map's first language, or --lang) gives each scenario's value, its change
     against the baseline (two significant figures) and the change in percent, under the caveat
-    that this compares scenarios of a hand-drawn map and is no forecast; results.csv and
-    summary.csv keep every number in full. With --band N the charts shade where each line lies
+    that this compares scenarios of a hand-drawn map and is no forecast; summary.csv is that table
+    for a spreadsheet (Danish: ; and decimal commas), results.csv keeps every number in full for
+    analysts. With --band N the charts shade where each line lies
     in 5–95 % of N versions of the map (unstable versions left out and counted).
-    Example: gmb simulate models/havndal.yaml --scenarios workshops/havndal/scenarios.yaml -o out/havndal
-             gmb simulate models/havndal.yaml --scenarios workshops/havndal/scenarios.yaml --band 200 --seed 1
+
+    \b
+    Example:
+      gmb simulate models/havndal.yaml --scenarios workshops/havndal/scenarios.yaml -o out/havndal
+      gmb simulate models/havndal.yaml --scenarios workshops/havndal/scenarios.yaml --band 200 --seed 1 --lang en
     """
     cmap = load_map(map_path)
+    lang = map_language(cmap, lang, map_path)
     spec = build_spec(cmap)
     plan = load_scenarios(scenarios_path, cmap, spec)
     chosen = [cmap.resolve(name) for name in outcomes] or [v for v in cmap.outcome if v in spec.variables]
@@ -110,7 +120,7 @@ def simulate_command(map_path, scenarios_path, outcomes, out_dir, engine, dt, ba
         warn(stability.message())
     runs = len(plan.scenarios) + 1
     if len(plan.scenarios) > 1:
-        label = words(_WORDS, lang or cmap.languages[0])["progress"].format(runs=runs)
+        label = words(_WORDS, lang)["progress"].format(runs=runs)
         with click.progressbar(length=runs, label=label, file=sys.stderr,
                                item_show_func=lambda name: name) as bar:
             results = simulate(spec, plan, chosen, engine=engine, dt=step,
@@ -130,14 +140,15 @@ def simulate_command(map_path, scenarios_path, outcomes, out_dir, engine, dt, ba
     if as_json:
         echo_json({"dt": step / plan.unit_months, "time_unit": plan.time_unit,
                    "horizon": plan.horizon / plan.unit_months, "summary": results.summary(),
+                   **({"gaps": results.gaps()} if results.spec.segmentation else {}),
                    "files": [str(p) for p in written]}
                   | ({} if bands is None else {"band": {"seed": bands.seed, "draws": bands.samples,
                                                          "used": bands.used, "unstable": bands.unstable,
                                                          "not_at_rest": bands.restless,
                                                          "unchecked": bands.unchecked}}))
         return
-    lang = lang or cmap.languages[0]
     _print_table(results, cmap, lang, bands)
+    print_gaps(results, cmap, lang, _horizon(plan, lang))
     click.echo("")
     today = all(results.spec.variables[var].kind == "index" and results.spec.variables[var].initial == 1
                 for var in results.outcomes)

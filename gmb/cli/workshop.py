@@ -28,16 +28,16 @@ from __future__ import annotations
 import click
 
 from gmb.analysis.loopset import MAX_LENGTH
-from gmb.cli.common import echo_json, warn
+from gmb.cli.common import CommandGroup, echo_json, warn
 
 _MAX_LENGTH = click.option("--max-length", type=click.IntRange(min=0), default=MAX_LENGTH, show_default=True,
                            metavar="N", help="Count loops of at most N variables, as 'gmb loops' does; 0 for any "
                            "length (dense maps have very many).")
 
 
-@click.group("workshop")
+@click.group("workshop", cls=CommandGroup)
 def workshop_group():
-    """Workshop records: sessions, participants and the maps they produced."""
+    """Workshop records: sessions, participants and the maps they made."""
 
 
 @workshop_group.command("show")
@@ -45,7 +45,12 @@ def workshop_group():
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @_MAX_LENGTH
 def workshop_show(record_dir, as_json, max_length):
-    """Summarise a site's workshops and how its map grew.  Example: gmb workshop show workshops/havndal"""
+    """Summarise a site's workshops and how its map grew.
+
+    \b
+    Example:
+      gmb workshop show workshops/havndal
+    """
     from gmb.workshops.records import load_workshop
 
     summary = load_workshop(record_dir).summary(max_length=max_length or None)
@@ -86,12 +91,16 @@ def workshop_show(record_dir, as_json, max_length):
 @click.option("--force", is_flag=True, help="Replace existing output and report files.")
 @click.option("--json", "as_json", is_flag=True, help="Print the merge report as JSON.")
 def merge_command(maps, output, synonyms, report, title, force, as_json):
-    """Merge breakout groups' maps into one, keeping who proposed each link.
+    """Merge breakout groups' maps, keeping who proposed each link.
 
     \b
     Variables are matched by id, label (any language) and the synonyms file; near-duplicates are
     proposed, not merged. Links drawn with opposite polarities become '?' and are listed as conflicts.
-    Example: gmb merge w1_group_a.yaml w1_group_b.yaml -o w1_merged.yaml --synonyms synonyms.yaml
+
+    \b
+    Example:
+      gmb merge workshops/havndal/maps/w1_group_a.yaml workshops/havndal/maps/w1_group_b.yaml \\
+        -o my_w1_merged.yaml --synonyms workshops/havndal/synonyms.yaml --report my_w1_report.md
     """
     from gmb.workshops.merge import merge_files
 
@@ -122,9 +131,11 @@ def merge_command(maps, output, synonyms, report, title, force, as_json):
 @click.option("--all-loops", is_flag=True, help="List every loop created or broken (default: the first 20 of each).")
 @_MAX_LENGTH
 def diff_command(old, new, as_json, all_loops, max_length):
-    """What changed between two maps: variables, links, polarities and feedback loops.
+    """What changed between two maps: variables, links and loops.
 
-    Example: gmb diff workshops/havndal/maps/w1_merged.yaml workshops/havndal/maps/w2.yaml
+    \b
+    Example:
+      gmb diff workshops/havndal/maps/w1_merged.yaml workshops/havndal/maps/w2.yaml
     """
     from gmb.maps.store import load_map
     from gmb.workshops.diff import diff_maps

@@ -84,7 +84,7 @@ _BUILTIN = (
            "XMILE / Stella / iThink model (CLD or stock-and-flow)", writer=None),
     Format("mentalmodeler", (".mmp", ".json"), "gmb.formats.mentalmodeler", "Mental Modeler map", writer=None),
     Format("loopy", (".loopy", ".json"), "gmb.formats.loopy", "LOOPY model", writer=None),
-    Format("prsm", (".prsm", ".json"), "gmb.formats.prsm", "PRSM (Participatory System Mapper) map", writer=None),
+    Format("prsm", (".prsm", ".json"), "gmb.formats.prsm", "PRSM (Participatory System Mapper) map"),
     Format("png", (".png",), "gmb.render.static", "PNG picture of the diagram", reader=None, writer="write_png"),
     Format("svg", (".svg",), "gmb.render.static", "SVG picture of the diagram", reader=None, writer="write_svg"),
     Format("pdf", (".pdf",), "gmb.render.static", "PDF picture of the diagram", reader=None, writer="write_pdf"),

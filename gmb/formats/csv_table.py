@@ -3,18 +3,21 @@
 Tables are read as UTF-8 with or without a byte-order mark (falling back, with a warning, to
 Windows-1252, which older Excel writes); the delimiter (``,`` ``;`` or tab) is sniffed from the header,
 cells are stripped of surrounding spaces and ``0,5`` is read as 0.5. Tables are written as UTF-8 with
-a byte-order mark, so that Excel shows æ, ø, å; text with the delimiter, quotes or line breaks is quoted.
+a byte-order mark, so that Excel shows æ, ø, å; text with the delimiter, quotes or line breaks is quoted,
+and text a spreadsheet would run as a formula gets a leading ``'``, taken off again when read
+(:mod:`gmb.maps.excel_csv`).
 
 Example
 -------
->>> text = write_table(["id", "label_da"], [{"id": "a", "label_da": 'Søvn; "god" nat', "notes": None}], ";")
+>>> rows = [{"id": "a", "label_da": 'Søvn; "god" nat', "notes": None}, {"id": "b", "label_da": "=1+1"}]
+>>> text = write_table(["id", "label_da"], rows, ";")
 >>> text.splitlines()
-['\\ufeffid;label_da', 'a;"Søvn; ""god"" nat"']
+['\\ufeffid;label_da', 'a;"Søvn; ""god"" nat"', "b;'=1+1"]
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
 >>> _ = path.write_text(text, encoding="utf-8")
->>> read_table(path, [])
-(['id', 'label_da'], [(2, {'id': 'a', 'label_da': 'Søvn; "god" nat'})])
+>>> read_table(path, [])[1]
+[(2, {'id': 'a', 'label_da': 'Søvn; "god" nat'}), (3, {'id': 'b', 'label_da': '=1+1'})]
 >>> number("0,5"), number("12"), format_value(["a", "b"]), format_value(True)
 (0.5, 12, 'a|b', 'true')
 """
@@ -30,6 +33,7 @@ from typing import Any, Callable
 
 from gmb.errors import MapFileError
 from gmb.formats.files import read_input
+from gmb.maps.excel_csv import csv_text, unescape
 from gmb.maps.limits import MAX_ROWS
 from gmb.maps.store import decode_text
 
@@ -55,7 +59,7 @@ def read_table(path, warnings: list[str]) -> tuple[list[str], list[tuple[int, di
     try:
         records, start = [], 1
         for cells in reader:
-            records.append((start, [c.strip() for c in cells]))
+            records.append((start, [unescape(c.strip()) for c in cells]))
             start = reader.line_num + 1
             if len(records) > MAX_ROWS + 1:
                 raise MapFileError(path, f"has more than {MAX_ROWS:,} rows, more than gmb reads from a table; "
@@ -134,8 +138,9 @@ def format_value(value: Any) -> str:
 def write_table(fixed: list[str], rows: list[dict], delimiter: str) -> str:
     """CSV text (with a byte-order mark) of the fixed columns and every other column some row fills."""
     columns = fixed + [c for c in rows[0] if c not in fixed and any(r.get(c) is not None for r in rows)] if rows else fixed
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows([format_value(row.get(c)) for c in columns] for row in rows)
-    return "\ufeff" + out.getvalue()
+    return csv_text(columns, ([_value(row.get(c)) for c in columns] for row in rows), delimiter, "\r\n")
+
+
+def _value(value: Any) -> Any:
+    """A number as it is (written in full, never escaped), anything else as its text."""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else format_value(value)

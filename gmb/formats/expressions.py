@@ -1,37 +1,25 @@
-"""Equations of Vensim and XMILE models: parsed, evaluated (safely, never with ``eval``), and probed
-for the polarity of each input.
+"""Equations of Vensim and XMILE models parsed (never with ``eval``) into syntax trees of tuples.
 
-The supported subset is arithmetic (``+ - * / ^``, parentheses, numbers), comparisons and
-``AND``/``OR``/``NOT``, ``MIN``, ``MAX``, ``ABS``, ``EXP``, ``LN``, ``SQRT``, ``IF THEN ELSE``
-(Vensim ``IF THEN ELSE(c, a, b)``, XMILE ``IF c THEN a ELSE b``), lookups (tables of points,
-interpolated) and the smoothing and delay functions, which at an equilibrium initial state equal their
-first argument. Anything else parses as a function call that cannot be evaluated.
-
-:func:`infer_polarities` evaluates an equation at the initial state, nudges each input up and down,
-and reports ``+`` where the result moves the same way, ``-`` the opposite way, ``?`` where it does not
-move, moves both ways (a kink), or cannot be evaluated.
+Arithmetic (``+ - * / ^``, parentheses, numbers), comparisons, ``AND``/``OR``/``NOT``, Vensim
+``IF THEN ELSE(c, a, b)`` and XMILE ``IF c THEN a ELSE b``, and calls of any function by name
+(``("call", name, [args])``); names are compared as both tools do (:func:`canonical`). The trees
+are evaluated by :mod:`gmb.formats.evaluator`.
 
 Example
 -------
 >>> tree = parse("(Teacup Temperature - Room Temperature) / Characteristic Time", "vensim")
 >>> sorted(references(tree))
 ['characteristic time', 'room temperature', 'teacup temperature']
->>> values = {"teacup temperature": 180, "room temperature": 70, "characteristic time": 10}
->>> evaluate(tree, values.__getitem__)
-11.0
->>> infer_polarities(tree, values)
-{'teacup temperature': '+', 'room temperature': '-', 'characteristic time': '-'}
+>>> tree[1][1][0]
+'/'
 """
 
 from __future__ import annotations
 
-import bisect
-import math
 import re
-from typing import Callable
 
-__all__ = ["ExpressionError", "parse", "canonical", "references", "scan_references", "evaluate",
-           "infer_polarities", "interpolate", "DELAY_FUNCTIONS"]
+__all__ = ["ExpressionError", "parse", "canonical", "references", "scan_references", "functions", "children",
+           "DELAY_FUNCTIONS"]
 
 MAX_DEPTH = 40
 MAX_TOKENS = 20000
@@ -51,7 +39,7 @@ def canonical(name: str) -> str:
     text = name.strip()
     if len(text) >= 2 and text[0] == text[-1] == '"':
         text = text[1:-1]
-    text = text.replace("\\n", " ").replace("\\\\", "\\")
+    text = text.replace("\\n", " ").replace('\\"', '"').replace("\\\\", "\\")
     return re.sub(r"[\s_]+", " ", text).strip().casefold()
 
 
@@ -257,120 +245,40 @@ def references(node) -> dict[str, bool]:
     return dict(reversed(found.items()))
 
 
+def children(node) -> list:
+    """The sub-trees of a node (a call's arguments, a sum's terms, …)."""
+    kind = node[0]
+    if kind in ("num", "ref"):
+        return []
+    if kind == "call":
+        return list(node[2])
+    if kind in ("sum", "prod"):
+        return [part for _, part in node[1]]
+    if kind in ("and", "or"):
+        return list(node[1])
+    if kind == "cmp":
+        return [node[2], node[3]]
+    return list(node[1:])
+
+
+def functions(node) -> set[str]:
+    """The names of the functions an equation calls (lookups among them).
+
+    >>> sorted(functions(parse("MAX(0, RANDOM UNIFORM(0, 1, 7)) * effect(x)")))
+    ['effect', 'max', 'random uniform']
+    """
+    found, stack = set(), [node]
+    while stack:
+        item = stack.pop()
+        if item[0] == "call":
+            found.add(item[1])
+        stack.extend(children(item))
+    return found
+
+
 def scan_references(text: str, dialect: str = "vensim") -> list[str]:
     """The names in an equation that :func:`parse` cannot read (names not followed by ``(``)."""
     tokens = _tokens(text, dialect)
     names = [value for i, (kind, value) in enumerate(tokens)
              if kind == "name" and tokens[i + 1:i + 2] != [("op", "(")]]
     return list(dict.fromkeys(names))
-
-
-def interpolate(table: list[tuple[float, float]], x: float) -> float:
-    """A lookup table's value at ``x``: linear between points, flat beyond the ends.
-
-    >>> interpolate([(0, 0), (10, 1)], 2.5), interpolate([(0, 0), (10, 1)], 20)
-    (0.25, 1.0)
-    """
-    xs = [p[0] for p in table]
-    i = bisect.bisect_right(xs, x)
-    if i == 0:
-        return float(table[0][1])
-    if i >= len(table):
-        return float(table[-1][1])
-    (x0, y0), (x1, y1) = table[i - 1], table[i]
-    return float(y0) if x1 == x0 else y0 + (y1 - y0) * (x - x0) / (x1 - x0)
-
-
-_FUNCTIONS: dict[str, Callable[..., float]] = {
-    "abs": abs, "exp": math.exp, "ln": math.log, "sqrt": math.sqrt,
-    "min": min, "max": max, "integer": lambda x: float(math.trunc(x)), "int": lambda x: float(math.floor(x)),
-}
-
-
-def evaluate(node, value_of: Callable[[str], float], lookups=None) -> float:
-    """The value of an equation, names read with ``value_of``; :class:`ExpressionError` if it has none."""
-    lookups = lookups or {}
-    try:
-        result = _eval(node, value_of, lookups)
-    except (ArithmeticError, ValueError, TypeError, KeyError) as exc:
-        raise ExpressionError(f"cannot be evaluated ({exc.__class__.__name__})") from None
-    if not math.isfinite(result):
-        raise ExpressionError("has no finite value")
-    return result
-
-
-def _eval(node, value_of, lookups) -> float:
-    kind = node[0]
-    if kind == "num":
-        return node[1]
-    if kind == "ref":
-        return float(value_of(node[1]))
-    if kind == "neg":
-        return -_eval(node[1], value_of, lookups)
-    if kind == "sum":
-        total = 0.0
-        for op, part in node[1]:
-            total = total + _eval(part, value_of, lookups) if op == "+" else total - _eval(part, value_of, lookups)
-        return total
-    if kind == "prod":
-        result = 1.0
-        for op, part in node[1]:
-            value = _eval(part, value_of, lookups)
-            result = result * value if op == "*" else result / value if op == "/" else math.fmod(result, value)
-        return result
-    if kind == "pow":
-        return math.pow(_eval(node[1], value_of, lookups), _eval(node[2], value_of, lookups))
-    if kind == "cmp":
-        a, b = _eval(node[2], value_of, lookups), _eval(node[3], value_of, lookups)
-        return float({"=": a == b, "<>": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[node[1]])
-    if kind == "and":
-        return float(all(_eval(part, value_of, lookups) for part in node[1]))
-    if kind == "or":
-        return float(any(_eval(part, value_of, lookups) for part in node[1]))
-    if kind == "not":
-        return float(not _eval(node[1], value_of, lookups))
-    if kind == "if":
-        branch = node[2] if _eval(node[1], value_of, lookups) else node[3]
-        return _eval(branch, value_of, lookups)
-    return _call(node[1], node[2], value_of, lookups)
-
-
-def _call(name: str, args: list, value_of, lookups) -> float:
-    if name == "if then else" and len(args) == 3:
-        branch = args[1] if _eval(args[0], value_of, lookups) else args[2]
-        return _eval(branch, value_of, lookups)
-    if name in lookups and len(args) == 1:
-        return interpolate(lookups[name], _eval(args[0], value_of, lookups))
-    if name in DELAY_FUNCTIONS and args:
-        return _eval(args[0], value_of, lookups)
-    function = _FUNCTIONS.get(name)
-    if function is None or not args or (name not in ("min", "max") and len(args) != 1):
-        raise ExpressionError(f"function {name.upper()} with {len(args)} argument(s) is not supported")
-    return float(function(*[_eval(arg, value_of, lookups) for arg in args]))
-
-
-def infer_polarities(node, values: dict[str, float], lookups=None) -> dict[str, str]:
-    """For each name the equation reads: ``+``, ``-`` or ``?``, by nudging it around ``values``."""
-    names = list(references(node))
-    try:
-        base = evaluate(node, values.__getitem__, lookups)
-    except ExpressionError:
-        return {name: "?" for name in names}
-    result = {}
-    for name in names:
-        x = values.get(name)
-        if x is None:
-            result[name] = "?"
-            continue
-        step = 1e-6 * max(1.0, abs(x))
-        signs = []
-        for moved in (x + step, x - step):
-            try:
-                value = evaluate(node, lambda n, m=moved: m if n == name else values[n], lookups)
-            except ExpressionError:
-                signs.append(None)
-                continue
-            change = (value - base) * (1 if moved > x else -1)
-            signs.append(0 if abs(change) <= 1e-12 * max(1.0, abs(base)) else (1 if change > 0 else -1))
-        result[name] = {(1, 1): "+", (-1, -1): "-"}.get(tuple(signs), "?")
-    return result

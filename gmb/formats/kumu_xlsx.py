@@ -1,10 +1,13 @@
 """Kumu spreadsheets (``.xlsx``): import and export.
 
-Kumu's import spreadsheet has a sheet ``Elements`` (header row with ``Label`` in A1, and ``Type``,
-``Description``, ``Tags``, …) and a sheet ``Connections`` (``From``, ``To``, ``Type`` — the polarity
-``+``/``-`` —, ``Direction``, ``Delay``, ``Strength``, ``Description``). Several values in one cell are
-separated by ``|``; the first is used. Headers are matched ignoring case. The rows mean what the
-same fields mean in Kumu JSON (see :mod:`gmb.formats.kumu`). Needs ``openpyxl``, imported only here.
+Kumu's import spreadsheet has a sheet ``Elements`` (header row with ``Label`` in A1, or ``ID`` in A1
+and ``Label``, and ``Type``, ``Description``, ``Tags``, …) and a sheet ``Connections`` (``From``, ``To``
+— element labels, or their IDs —, ``Type`` — the polarity ``+``/``-``, ``++`` … —, ``Direction``,
+``Delay``, ``Strength``, ``Description``). Several values in one cell are separated by ``|``; the first
+is used. Headers are matched ignoring case. The rows mean what the same fields mean in Kumu JSON (see
+:mod:`gmb.formats.kumu`), and export writes the same fields (``ID`` first, with the ``gmb id``,
+``gmb theme`` and ``label da`` … columns), so a map round-trips with its ids, labels in every language,
+polarities, strengths and themes. Needs ``openpyxl``, imported only here.
 
 Example
 -------
@@ -18,7 +21,7 @@ Example
 True
 >>> again, warnings = read_map(path)
 >>> [(u, v, a) for u, v, a in again.links()]
-[('skærmtid', 'søvn', {'polarity': '-', 'strength': 'strong'})]
+[('screens', 'sleep', {'polarity': '-', 'strength': 'strong'})]
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from pathlib import Path
 
 from gmb.errors import MapFileError
 from gmb.formats.files import check_output, write_output
-from gmb.formats.kumu import build_map, export_records
+from gmb.formats.kumu import build_map, export_records, label_columns
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.limits import MAX_CELLS, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES, size_refused
 
@@ -41,7 +44,8 @@ __all__ = ["read_map", "write_map"]
 
 _MAX_COLUMNS = 200
 """Columns read from a sheet; Kumu's own are a dozen."""
-_ELEMENT_COLUMNS = {"Label": "label", "Type": "type", "Description": "description"}
+_ELEMENT_COLUMNS = {"ID": "id", "Label": "label", "Type": "type", "Description": "description",
+                    "gmb id": "gmb id", "gmb theme": "gmb theme"}
 _CONNECTION_COLUMNS = {"From": "from", "To": "to", "Type": "connection type", "Direction": "direction",
                        "Delay": "delay", "Strength": "strength", "Description": "description"}
 
@@ -71,7 +75,8 @@ def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
             if "elements" not in sheets and "connections" not in sheets:
                 raise MapFileError(path, f"has no sheet 'Elements' or 'Connections' (it has: "
                                    f"{', '.join(book.sheetnames) or 'none'}); a Kumu spreadsheet needs them")
-            tables = {name: _rows(path, sheets[name], name.title()) if name in sheets else []
+            headers: dict[str, list[str]] = {}
+            tables = {name: _rows(path, sheets[name], name.title(), headers) if name in sheets else []
                       for name in ("elements", "connections")}
         except MapFileError:
             raise
@@ -80,8 +85,9 @@ def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
                                "open it in Excel and save it again") from None
         finally:
             book.close()
+    languages = [name[6:] for name in headers.get("Elements", []) if re.fullmatch(r"label [a-z]{2,3}", name)]
     builder = build_map(path, tables["elements"], tables["connections"], where=(
-        "sheet Elements, row {}", "sheet Connections, row {}", 2))
+        "sheet Elements, row {}", "sheet Connections, row {}", 2), languages=languages or None)
     return builder.finish()
 
 
@@ -119,12 +125,14 @@ def _count_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
     return count
 
 
-def _rows(path, sheet, title: str) -> list[dict]:
+def _rows(path, sheet, title: str, headers: dict[str, list[str]]) -> list[dict]:
+    """The sheet's rows as records keyed by its header (lower case), which goes into ``headers[title]``."""
     rows = sheet.iter_rows(values_only=True, max_col=_MAX_COLUMNS)  # no padding to a claimed XFD column
     header = next(rows, None)
     if not header:
         return []
     names = [" ".join(str(h).replace("_", " ").split()).casefold() if h is not None else "" for h in header]
+    headers[title] = names
     records, cells = [], len(header)
     for number, row in enumerate(rows, 2):
         cells += len(row) if row else 0
@@ -145,12 +153,16 @@ def write_map(cmap: CausalMap, path: str | os.PathLike) -> list[str]:
     elements, connections = export_records(cmap)
     book = openpyxl.Workbook()
     book.remove(book.active)
-    for title, records, columns in (("Elements", elements, _ELEMENT_COLUMNS),
+    labels = {column: column for column in label_columns(cmap)}
+    for title, records, columns in (("Elements", elements, _ELEMENT_COLUMNS | labels),
                                     ("Connections", connections, _CONNECTION_COLUMNS)):
         sheet = book.create_sheet(title)
         sheet.append(list(columns))
         for record in records:
             sheet.append([_cell(record.get(key)) for key in columns.values()])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text such as "=0" stays text, never a formula
     book.properties.creator = "gmb"  # how gmb knows the file as its own output (gmb.maps.outpaths)
     buffer = io.BytesIO()
     book.save(buffer)

@@ -3,8 +3,10 @@
 A LOOPY model is a JSON array: ``[nodes, edges, labels, state]``. A node is
 ``[id, x, y, init, label, hue, ...]`` with its label URL-encoded (``job%20loss``); an edge is
 ``[from, to, arc, strength, ...]`` where the strength's sign is the polarity (older files write
-±8 and ±9 for ±1). Text labels are not variables and are left out. A model copied from a LOOPY
-link, with ``%22`` for its quotes, is read too.
+±8 and ±9 for ±1; a strength of 0 gives ``?``, counted in one warning line). Text labels are not
+variables and are left out. Both encodings are read: the JSON array, and the URL form LOOPY puts in
+its links and ``.loopy`` downloads (``[[[1,…%22job%2520loss%22…%5D``: quotes and the last bracket
+URL-encoded, or the whole text in newer forks), also as a whole link ``https://…/?data=[[[…``.
 
 Example
 -------
@@ -25,24 +27,25 @@ from urllib.parse import unquote
 
 from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder
+from gmb.formats.conventions import Unmapped
 from gmb.formats.files import read_input
 from gmb.formats.kumu import load_json
 from gmb.formats.naming import IdMaker, clean_text, finite_number
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.store import decode_text
 
-__all__ = ["read_map"]
+__all__ = ["read_map", "url_form"]
 
 
 def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
     """Read a LOOPY model: ``(map, warnings)``."""
     raw = read_input(path)
-    text = decode_text(path, raw).strip()
-    data = load_json(path, unquote(text).encode("utf-8") if '"' not in text and "%22" in text else raw)
+    text = url_form(decode_text(path, raw))
+    data = load_json(path, text.encode("utf-8") if text is not None else raw)
     if not isinstance(data, list) or len(data) < 2 or not all(isinstance(part, list) for part in data[:2]):
         raise MapFileError(path, "is not a LOOPY model: expected a JSON array [nodes, edges, labels, ...]")
     nodes, edges = data[0], data[1]
-    builder, ids, id_of, layout = MapBuilder(path), IdMaker(), {}, {}
+    builder, ids, id_of, layout, unmapped = MapBuilder(path), IdMaker(), {}, {}, Unmapped(path)
     for number, node in enumerate(nodes):
         if not isinstance(node, list) or len(node) < 5 or _key(node[0]) is None:
             raise MapFileError(path, f"node {number + 1} is not [id, x, y, init, label, ...]; is this a LOOPY file?")
@@ -64,12 +67,30 @@ def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
                                "which are not both nodes of the model")
         strength = finite_number(edge[3])
         polarity = "?" if not strength else "+" if strength > 0 else "-"
+        if polarity == "?":
+            unmapped.add("{count} edges with strength {values} (no sign) imported as ? (polarity unknown)",
+                         edge[3] if isinstance(edge[3], (int, float, str)) else "(none)")
         builder.add_link(ends[0], ends[1], {"polarity": polarity}, where=f"edge {number + 1}")
     if len(data) > 2 and isinstance(data[2], list) and data[2]:
         builder.warnings.append(f"{path}: {len(data[2])} text label(s) left out (they are notes on the canvas)")
     if layout:
         builder.meta["layout"] = layout
+    builder.warnings += unmapped.lines()
     return builder.finish()
+
+
+def url_form(text: str) -> str | None:
+    """The JSON text of a model in LOOPY's URL form (or a whole LOOPY link); None if it is not in that form.
+
+    >>> url_form('https://ncase.me/loopy/v1.1/?data=[[[1,0,0,0,%22a%22,0]],[],[],1%5D')
+    '[[[1,0,0,0,"a",0]],[],[],1]'
+    """
+    text = text.strip()
+    if "?data=" in text[:2000]:
+        text = text.split("?data=", 1)[1].split("#", 1)[0].split("&", 1)[0]
+    elif not (text.startswith("[") and "%22" in text and '"' not in text) and not text[:3].upper() == "%5B":
+        return None
+    return unquote(text) if '"' not in text else None
 
 
 def _key(value) -> str | None:

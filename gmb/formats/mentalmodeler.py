@@ -2,9 +2,13 @@
 
 A map has ``concepts`` (``id``, ``name``, ``notes``, ``units``, ``group``, ``x``, ``y``), each with
 ``relationships`` to other concepts (``id`` of the concept influenced, ``influence`` from -1 to 1,
-``confidence``, ``notes``). The influence's sign gives the link's polarity and its size the link's
-strength (a number, e.g. 0.62; 0 gives polarity ``?``). A non-zero confidence between 0 and 1 is kept.
-Named groups (``groupNames``) become themes; ``x``, ``y`` the layout.
+``confidence``, ``notes``). The influence is a number from -1 to 1 or, in files of the older Mental
+Modeler, a label ``H+``, ``M-``, ``L+`` …: its sign gives the link's polarity and its level the strength
+class (H ±1 strong, M ±0.62 medium, L ±0.25 weak; other numbers the nearest level, counted in one
+warning line; see :mod:`gmb.formats.conventions`); 0, an empty or an ``undefined`` influence gives
+polarity ``?``, also counted in one line. A non-zero confidence between 0 and 1 is kept. A concept
+without a name is imported with a placeholder name (``unnamed concept 6``) and a warning, so the
+rest of the map still comes in. Named groups (``groupNames``) become themes; ``x``, ``y`` the layout.
 
 Example
 -------
@@ -16,7 +20,7 @@ Example
 ...     "<concept><id>2</id><name>Pollution</name></concept></concepts></mentalmodeler>", encoding="utf-8")
 >>> cmap, warnings = read_map(path)
 >>> [(u, v, a) for u, v, a in cmap.links()]
-[('fish', 'pollution', {'polarity': '-', 'strength': 0.25})]
+[('fish', 'pollution', {'polarity': '-', 'strength': 'weak'})]
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 
 from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder
+from gmb.formats.conventions import Unmapped, mental_modeler_influence
 from gmb.formats.files import read_input
 from gmb.formats.kumu import load_json
 from gmb.formats.naming import IdMaker, clean_text, finite_number, slug
@@ -41,7 +46,7 @@ def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
     data = load_json(path, raw) if raw.lstrip()[:1] in (b"{", b"[") else _from_xml(path, raw)
     if not isinstance(data, dict) or not isinstance(data.get("concepts"), list):
         raise MapFileError(path, "is not a Mental Modeler map: expected <mentalmodeler> with <concepts>")
-    builder, ids, id_of, order = MapBuilder(path), IdMaker(), {}, []
+    builder, ids, id_of, order, unmapped = MapBuilder(path), IdMaker(), {}, [], Unmapped(path)
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     if clean_text(info.get("name")):
         builder.meta["title"] = clean_text(info.get("name"))
@@ -51,12 +56,16 @@ def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
     themes, layout = {}, {}
     concepts = data["concepts"]
     for number, concept in enumerate(concepts):
-        if not isinstance(concept, dict) or not clean_text(concept.get("name")):
-            raise MapFileError(path, f"concept {number + 1} has no name; give every concept a name")
-        var = ids.make(clean_text(concept["name"]))
+        if not isinstance(concept, dict):
+            raise MapFileError(path, f"concept {number + 1} is not a concept (an object with a name and an id)")
+        name = clean_text(concept.get("name"))
+        if not name:
+            name = f"unnamed concept {clean_text(concept.get('id')) or number + 1}"
+            unmapped.add("{count} concepts without a name imported as {values}; name them in the map", name)
+        var = ids.make(name)
         order.append(var)
         id_of.setdefault(clean_text(concept.get("id")) or var, var)
-        attrs: dict[str, Any] = {"label": clean_text(concept["name"])}
+        attrs: dict[str, Any] = {"label": name}
         for key in ("notes", "units"):
             if clean_text(concept.get(key)):
                 attrs[key] = clean_text(concept.get(key))
@@ -73,21 +82,31 @@ def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
         for relation in relationships if isinstance(relationships, list) else []:
             target = id_of.get(clean_text(relation.get("id"))) if isinstance(relation, dict) else None
             if target is None:
-                raise MapFileError(path, f"concept {clean_text(concept['name'])!r} has a relationship to a concept "
-                                   "that is not in the file; remove it in Mental Modeler")
-            builder.add_link(order[number], target, _link(relation), where=f"concept {number + 1}")
+                name = builder.variables[order[number]]["label"]
+                raise MapFileError(path, f"concept {name!r} has a relationship to a concept that is not in the "
+                                   "file; remove it in Mental Modeler")
+            builder.add_link(order[number], target, _link(relation, unmapped), where=f"concept {number + 1}")
     if themes:
         builder.meta["themes"] = themes
     if layout:
         builder.meta["layout"] = layout
+    builder.warnings += unmapped.lines()
     return builder.finish()
 
 
-def _link(relation: dict) -> dict:
-    influence = finite_number(relation.get("influence"))
-    attrs: dict[str, Any] = {"polarity": "?" if not influence else "+" if influence > 0 else "-"}
-    if influence:
-        attrs["strength"] = round(min(abs(influence), 1.0), 6)
+def _link(relation: dict, unmapped: Unmapped) -> dict:
+    influence = relation.get("influence")
+    polarity, strength, exact = mental_modeler_influence(influence) or ("?", None, True)
+    attrs: dict[str, Any] = {"polarity": polarity}
+    if strength:
+        attrs["strength"] = strength
+    if polarity == "?":
+        unmapped.add("{count} relationships with influence {values} imported as ? (polarity unknown)",
+                     clean_text(influence) or "(empty)")
+    elif not exact:
+        unmapped.add("{count} relationships with an influence between Mental Modeler's levels ({values}) "
+                     "imported as the nearest strength class (L 0.25 weak, M 0.62 medium, H 1 strong)",
+                     finite_number(influence))
     confidence = finite_number(relation.get("confidence"))
     if confidence is not None and 0 < confidence <= 1:
         attrs["confidence"] = confidence

@@ -3,7 +3,9 @@
 Each tool's JSON has a shape of its own: LOOPY an array of arrays; Kumu an object with
 ``elements``/``connections``; Mental Modeler ``concepts``; networkx node-link ``nodes`` with ``links``
 (or ``edges``) joined by ``source``/``target``; PRSM ``nodes`` and ``edges`` joined by ``from``/``to``
-(and keys such as ``mapTitle``, ``version``, ``styles``). An array or an object with ``nodes`` that fits
+(and keys such as ``mapTitle``, ``version``, ``styles``). A LOOPY model in its URL form (``[[[1,…%22…%5D``
+or a whole ``?data=`` link) is LOOPY's, and text that lz-string decompresses to JSON (as PRSM saves its
+maps) is PRSM's. An array or an object with ``nodes`` that fits
 none of these goes to the node-link reader (the default for ``.json``), whose error says what is wrong;
 anything else is refused with a request for ``--format``.
 
@@ -21,7 +23,11 @@ from __future__ import annotations
 import os
 
 from gmb.errors import GmbError
+from gmb.formats.files import read_input
 from gmb.formats.kumu import load_json
+from gmb.formats.loopy import url_form
+from gmb.formats.lzstring import decompress_from_utf16
+from gmb.maps.store import decode_text
 
 __all__ = ["json_format", "JSON_FORMATS"]
 
@@ -31,8 +37,13 @@ JSON_FORMATS = ("nodelink", "kumu", "loopy", "prsm", "mentalmodeler")
 
 def json_format(path: str | os.PathLike) -> str:
     """The name of the format of a JSON file; :class:`GmbError` if its shape is none of them."""
-    data = load_json(path)
-    name = _shape(data)
+    raw = read_input(path)
+    text = decode_text(path, raw).strip()
+    if url_form(text) is not None:
+        return "loopy"
+    if text[:1] not in ("{", "[") and (decompress_from_utf16(text) or "").lstrip()[:1] == "{":
+        return "prsm"
+    name = _shape(load_json(path, raw))
     if name is None:
         raise GmbError(f"{path}: cannot tell which tool wrote this JSON file (it is not shaped like node-link, "
                        "Kumu, LOOPY, PRSM or Mental Modeler JSON); give --format "

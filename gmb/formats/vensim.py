@@ -28,23 +28,24 @@ Example
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 
 from gmb.errors import MapFileError
 from gmb.formats.builder import MapBuilder
+from gmb.formats.evaluator import evaluate
 from gmb.formats.expressions import ExpressionError, canonical, parse, scan_references
 from gmb.formats.files import check_items, read_input
 from gmb.formats.naming import clean_text, finite_number
-from gmb.formats.stockflow import StockFlowModel
+from gmb.formats.stockflow import CONTROL_NAMES, TIME_NAMES, StockFlowModel
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.limits import MAX_EQUATIONS
 
 __all__ = ["read_map"]
 
 _SKETCH = re.compile(r"^\\\\\\---///.*$", re.MULTILINE)
-_CONTROL = {"initial time", "final time", "time step", "saveper"}
+_NAME_LINES = 5
+"""A quoted name in the sketch may span up to this many lines."""
 _POLARITY = {"+": "+", "S": "+", "s": "+", "-": "-", "O": "-", "o": "-", "?": "?"}
 _LOOKUP_POINT = re.compile(r"\(\s*([-+]?[\d.eE+-]+)\s*,\s*([-+]?[\d.eE+-]+)\s*\)")
 
@@ -63,9 +64,27 @@ def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
     if not model.variables:
         raise MapFileError(path, "is not a Vensim model: no equations (name = ... ~ units ~ comment |) "
                            "and no sketch (\\\\\\---/// lines); check that it is an .mdl file")
+    _time_settings(model)
     builder = MapBuilder(path)
     model.build(builder)
     return builder.finish()
+
+
+def _time_settings(model: StockFlowModel) -> None:
+    """INITIAL TIME, FINAL TIME, TIME STEP and SAVEPER as numbers (they may refer to each other)."""
+    values: dict[str, float] = {}
+    for _ in range(len(model.controls)):
+        for name, text in model.controls.items():
+            try:
+                values[name] = evaluate(parse(text, "vensim"), values.__getitem__)
+            except ExpressionError:
+                continue
+    unread = [name.upper() for name in model.controls if name not in values]
+    if unread:
+        model.warnings.append(f"{model.path}: {', '.join(unread)} not read as a number (not constant); "
+                              "give the run's settings in the scenario file")
+    model.set_times(values.get("initial time"), values.get("final time"), values.get("time step"),
+                    values.get("saveper"))
 
 
 def _decode(path, raw: bytes) -> str:
@@ -79,49 +98,109 @@ def _decode(path, raw: bytes) -> str:
 def _read_equations(path, text: str, model: StockFlowModel) -> None:
     text = text.replace("{UTF-8}", "", 1)
     text = re.sub(r":MACRO:.*?:END OF MACRO:", lambda m: "\n" * m.group().count("\n"), text, flags=re.S | re.I)
-    chunks, subscripted, start = [], False, 0
-    for match in re.finditer(r"\|", text):
-        chunks.append((start, text[start:match.start()]))
-        start = match.end()
-    controls: dict[str, str] = {}
-    line, counted = 1, 0
-    for offset, chunk in chunks:
-        body = chunk.lstrip()
-        line += text.count("\n", counted, offset + len(chunk) - len(body))
-        counted = offset + len(chunk) - len(body)
-        if not body or body.startswith("*") or body.startswith(":"):
+    subscripted = False
+    for line, equation, units, doc in _entries(text):
+        body = re.sub(r"\\\s*\n\s*", " ", equation.strip())
+        if not body or body.startswith(("*", ":")):
             continue
-        body = re.sub(r"\\\s*\n\s*", " ", body)
-        equation, _, rest = body.partition("~")
-        units, _, doc = rest.partition("~")
-        lhs, op, rhs = _split_equation(equation)
-        if op is None and "(" in lhs and re.search(r"\(\s*[\[(]", lhs):
-            name, _, table = lhs.partition("(")
+        lhs, op, rhs = _split_equation(body)
+        masked = _mask(lhs)
+        if op is None and "(" in masked:  # a lookup: name( [range], (x,y), ... ) or name(x1, …, y1, …)
+            name = lhs[:masked.index("(")]
             try:
-                model.lookups[canonical(name.split("[")[0])] = _points(table)
+                model.lookups[canonical(_unquote(name.split("[")[0]))] = _points(lhs[masked.index("(") + 1:])
             except ExpressionError as exc:
                 model.warnings.append(f"{path}:{line}: lookup {clean_text(name)!r} not read ({exc})")
             continue
         if op == ":" or not lhs.strip():
             continue  # a subscript range, or a line that names nothing
-        subscripted = subscripted or "[" in lhs
-        name = lhs.split("[")[0].strip()
-        name = name[1:-1] if len(name) > 1 and name[0] == name[-1] == '"' else name
-        if canonical(name) in _CONTROL:
-            controls[canonical(name)] = rhs
+        subscripted = subscripted or "[" in masked
+        name = _unquote(lhs[:masked.index("[")] if "[" in masked else lhs)
+        if canonical(name) in CONTROL_NAMES:
+            model.controls[canonical(name)] = rhs
             continue
-        attrs = {"units": clean_text(units.split("[")[0]), "notes": clean_text(doc)}
+        attrs = {"units": clean_text(units.split("[")[0]), "notes": clean_text(re.sub(r"\\\s*\n\s*", " ", doc))}
         _define(path, model, name, op, rhs, attrs, line)
-    initial = finite_number(controls.get("initial time", "0")) or 0.0
-    model.start_time = initial
     if subscripted:
         model.warnings.append(f"{path}: subscripted variables are read as one variable each")
 
 
+def _entries(text: str):
+    """Each ``equation ~ units ~ comment |`` with its line: the equation read up to a ``~`` or ``|``
+    outside quoted names (which may hold both), the rest up to the next ``|``."""
+    pos, line, n = 0, 1, len(text)
+    while pos < n:
+        end = _end_of_equation(text, pos)
+        if end >= n:
+            return  # text after the last |: not an equation
+        start = pos + len(text[pos:end]) - len(text[pos:end].lstrip())
+        line += text.count("\n", pos, start)
+        equation, units, doc = text[pos:end], "", ""
+        if text[end] == "~":
+            bar = text.find("|", end)
+            bar = n if bar < 0 else bar
+            units, _, doc = text[end + 1:bar].partition("~")
+            end = bar
+        yield line, equation, units, doc
+        line += text.count("\n", start, min(end + 1, n))
+        pos = end + 1
+
+
+def _end_of_equation(text: str, pos: int) -> int:
+    """The index of the first ``~`` or ``|`` at or after ``pos`` outside double quotes (``\\"`` escaped);
+    a quote left open reads as a plain character."""
+    quoted, i, n = None, pos, len(text)
+    while i < n:
+        ch = text[i]
+        if quoted is not None:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quoted = None
+        elif ch == '"':
+            quoted = i
+        elif ch in "~|":
+            return i
+        i += 1
+        if i >= n and quoted is not None:  # an unclosed quote: read it as a plain character
+            i, quoted = quoted + 1, None
+    return n
+
+
+def _mask(text: str) -> str:
+    """``text`` with every character inside double quotes replaced by ``_`` (same length), so that
+    operators, brackets and parentheses in quoted names are not read as such."""
+    out, quoted, escaped = [], False, False
+    for ch in text:
+        if quoted:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                quoted = False
+                out.append(ch)
+                continue
+            out.append("_")
+        else:
+            quoted = ch == '"'
+            out.append(ch)
+    return "".join(out)
+
+
+def _unquote(name: str) -> str:
+    """A name without its surrounding quotes, escaped quotes read as quotes."""
+    name = name.strip()
+    if len(name) > 1 and name[0] == name[-1] == '"':
+        name = name[1:-1]
+    return name.replace('\\"', '"')
+
+
 def _split_equation(equation: str) -> tuple[str, str | None, str]:
-    """``lhs``, the operator (``=``, ``==``, ``:=``, ``:`` or None) and ``rhs``."""
-    match = re.search(r"==|:=|<->|=|:(?!\w+:)", equation)
-    if match is None or "(" in equation[:match.start()]:
+    """``lhs``, the operator (``=``, ``==``, ``:=``, ``:`` or None) and ``rhs``; quoted names are opaque."""
+    masked = _mask(equation)
+    match = re.search(r"==|:=|<->|=|:(?!\w+:)", masked)
+    if match is None or "(" in masked[:match.start()]:
         return equation, None, ""
     return equation[:match.start()], match.group(), equation[match.end():]
 
@@ -147,13 +226,15 @@ def _define(path, model: StockFlowModel, name: str, op, rhs: str, attrs: dict, l
     attrs["notes"] = "\n".join(x for x in (attrs["notes"], f"Vensim equation: {clean_text(source)}") if x)
     if tree[0] == "call" and tree[1] == "integ" and len(tree[2]) == 2:
         rate, initial = tree[2]
-        flows = _flow_terms(rate)
-        if flows is None:
-            model.add(name, "stock", expr=rate, initial=initial, attrs=attrs, where=line)
-        else:
-            model.add(name, "stock", initial=initial, attrs=attrs, where=line,
-                      inflows=[f for f, sign in flows.items() if sign == "+"],
-                      outflows=[f for f, sign in flows.items() if sign == "-"])
+        flows, rest = _flow_terms(rate)
+        if rest:  # a rate written inline: its terms become one flow variable, so its loops are kept
+            first = rest[0][1] if rest[0][0] == "+" else ("neg", rest[0][1])
+            net = model.add(f"{name} net flow", "flow", expr=("sum", [("+", first), *rest[1:]]) if rest[1:] else first,
+                            attrs={"notes": f"the inline rate of {clean_text(name)!r} (its INTEG)"}, where=line)
+            flows[canonical(net.name)] = "+"
+        model.add(name, "stock", initial=initial, attrs=attrs, where=line,
+                  inflows=[f for f, sign in flows.items() if sign == "+"],
+                  outflows=[f for f, sign in flows.items() if sign == "-"])
     elif tree[0] == "call" and tree[1] == "a function of":
         refs = [arg[1] for arg in tree[2] if arg[0] == "ref"]
         model.add(name, "aux", refs=refs, attrs=attrs, where=line)
@@ -161,18 +242,21 @@ def _define(path, model: StockFlowModel, name: str, op, rhs: str, attrs: dict, l
         model.add(name, "aux", expr=tree, attrs=attrs, where=line)
 
 
-def _flow_terms(rate) -> dict[str, str] | None:
-    """A stock's rate as flows in (``+``) and out (``-``), if it is a plain sum of variables."""
+def _flow_terms(rate) -> tuple[dict[str, str], list]:
+    """A stock's rate as flows in (``+``) and out (``-``), where a term is a lone variable, and the
+    other terms (``[(op, tree), ...]``)."""
     terms = rate[1] if rate[0] == "sum" else [("+", rate)]
     flows: dict[str, str] = {}
+    rest = []
     for op, part in terms:
-        sign = op
-        if part[0] == "neg":
-            sign, part = ("-" if op == "+" else "+"), part[1]
-        if part[0] != "ref" or part[1] in flows:
-            return None
-        flows[part[1]] = sign
-    return flows
+        sign, inner = op, part
+        if inner[0] == "neg":
+            sign, inner = ("-" if op == "+" else "+"), inner[1]
+        if inner[0] == "ref" and inner[1] not in flows and inner[1] not in TIME_NAMES:
+            flows[inner[1]] = sign
+        else:
+            rest.append((op, part))
+    return flows, rest
 
 
 def _inline_lookups(rhs: str, model: StockFlowModel) -> str:
@@ -199,16 +283,25 @@ def _inline_lookups(rhs: str, model: StockFlowModel) -> str:
 
 
 def _points(table: str) -> list[tuple[float, float]]:
+    """A lookup's points: ``(x,y)`` pairs, or the old flat list of every x then every y."""
     table = re.sub(r"\[[^\]]*\]", "", table)
+    pairs = _LOOKUP_POINT.findall(table)
+    if not pairs:
+        flat = [f for f in re.split(r"[\s,()]+", table) if f]
+        if len(flat) < 2 or len(flat) % 2:
+            raise ExpressionError("a lookup has no points" if not flat else "a flat lookup needs as many x as y values")
+        pairs = list(zip(flat[:len(flat) // 2], flat[len(flat) // 2:]))
+    else:
+        pairs = sorted(pairs, key=lambda p: finite_number(p[0]) or 0.0)
     points = []
-    for x, y in _LOOKUP_POINT.findall(table):
+    for x, y in pairs:
         px, py = finite_number(x), finite_number(y)
         if px is None or py is None:
             raise ExpressionError("a lookup point is not a number")
         points.append((px, py))
-    if not points:
-        raise ExpressionError("a lookup has no points")
-    return sorted(points)
+    if any(b[0] < a[0] for a, b in zip(points, points[1:])):
+        raise ExpressionError("its x values do not rise")
+    return points
 
 
 # -- sketch -----------------------------------------------------------------------------------
@@ -216,7 +309,11 @@ def _read_sketch(path, sketch: str, model: StockFlowModel, first_line: int) -> N
     names: dict[str, str] = {}
     valves: dict[str, str | None] = {}
     pending_valve = None
-    for number, line in enumerate(sketch.splitlines(), first_line):
+    lines = sketch.splitlines()
+    index = 0
+    while index < len(lines):
+        number, line = first_line + index, lines[index]
+        index += 1
         if line.startswith("\\\\\\---///"):
             names, valves, pending_valve = {}, {}, None  # ids are per view
             continue
@@ -224,7 +321,15 @@ def _read_sketch(path, sketch: str, model: StockFlowModel, first_line: int) -> N
             break
         if not line or line[0] not in "|>0123456789":
             continue
-        fields = _fields(path, line, number)
+        fields = _fields(line)
+        while fields is None and index < len(lines) and index - (number - first_line) <= _NAME_LINES \
+                and not lines[index].startswith(("///---", "\\\\\\---")):
+            line += "\n" + lines[index]  # a quoted name that spans lines, such as a loop label
+            index += 1
+            fields = _fields(line)
+        if fields is None:
+            raise MapFileError(path, "a sketch line cannot be read: a quoted name is not closed; check its quotes",
+                               line=number)
         old = fields[0].startswith(">")
         if fields[0].startswith("|"):  # the older syntax: |id,name,x,y,...
             fields = ["10", fields[0][1:], *fields[1:]]
@@ -244,17 +349,33 @@ def _read_sketch(path, sketch: str, model: StockFlowModel, first_line: int) -> N
             _sketch_arrow(model, names, valves, fields, old)
 
 
-def _fields(path, line: str, number: int) -> list[str]:
-    try:
-        return [f.strip() for f in next(csv.reader([line], strict=True))]
-    except (csv.Error, StopIteration):
-        raise MapFileError(path, "a sketch line cannot be read; check its quotes", line=number) from None
+def _fields(line: str) -> list[str] | None:
+    """A sketch line's comma-separated fields; a quoted field may hold commas, line breaks and ``\\"``
+    (kept escaped, as the equations write it). None while a quote is open."""
+    fields, current, quoted, i = [], [], False, 0
+    while i < len(line):
+        ch = line[i]
+        if quoted and ch == "\\" and i + 1 < len(line):
+            current.append(line[i:i + 2])
+            i += 1
+        elif quoted and ch == '"':
+            quoted = False
+        elif not quoted and ch == '"' and not "".join(current).strip():
+            quoted, current = True, []
+        elif not quoted and ch == ",":
+            fields.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    fields.append("".join(current).strip())
+    return None if quoted else fields
 
 
 def _sketch_variable(model: StockFlowModel, names: dict[str, str], fields: list[str], number: int) -> None:
-    name = clean_text(fields[2].replace("\\n", " "))
+    name = " ".join(clean_text(_unquote(fields[2]).replace("\\n", " ")).split())
     key = canonical(name)
-    if not key or key in _CONTROL or key == "time" or key.isdigit() or key in model.lookups:
+    if not key or key in TIME_NAMES or key.isdigit() or key in model.lookups:
         return
     names[fields[1]] = key
     if key not in model.variables:

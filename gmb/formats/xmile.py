@@ -34,7 +34,7 @@ from gmb.formats.builder import MapBuilder
 from gmb.formats.expressions import ExpressionError, canonical, parse, scan_references
 from gmb.formats.files import check_items, read_input
 from gmb.formats.naming import clean_text, finite_number
-from gmb.formats.stockflow import StockFlowModel
+from gmb.formats.stockflow import TIME_NAMES, StockFlowModel
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.limits import MAX_EQUATIONS
 
@@ -44,21 +44,67 @@ _MAX_MODULE_DEPTH = 8
 
 
 def parse_xml(path, raw: bytes) -> ET.Element:
-    """The root element of an XML file; :class:`MapFileError` with the line if it is not well-formed."""
+    """The root element of an XML file; :class:`MapFileError` with the line if it is not well-formed.
+
+    Two quirks of real files are read rather than refused: a namespace prefix used without being
+    declared (xmutil, the Vensim→XMILE converter, writes ``<isee:prefs>`` so) and ``--`` inside a
+    comment.
+    """
     if re.search(rb"<!ENTITY", raw[:65536], re.I):
         raise MapFileError(path, "declares XML entities, which gmb does not read; remove the <!ENTITY ...> lines")
     check_items(path, raw, b"<", "XML elements")
     check_items(path, raw, (b"<eqn", b":eqn"), "equations", cap=MAX_EQUATIONS)
     try:
         return ET.fromstring(raw)
-    except ET.ParseError as exc:
-        line = exc.position[0] if getattr(exc, "position", None) else None
-        raise MapFileError(path, f"is not well-formed XML ({str(exc).split(':')[0]}); "
-                           "check that the file is complete", line=line) from None
+    except ET.ParseError as first:
+        repaired = _declare_prefixes(_comments_without_dashes(raw))
+        if repaired != raw:
+            try:
+                return ET.fromstring(repaired)
+            except (ET.ParseError, LookupError, ValueError, RecursionError):
+                pass
+        raise _not_well_formed(path, first) from None
     except LookupError:  # an encoding Python does not know
         raise MapFileError(path, "declares an XML encoding that gmb cannot read; save it as UTF-8", line=1) from None
     except (ValueError, RecursionError):
         raise MapFileError(path, "is not readable XML; check that the file is complete") from None
+
+
+_KNOWN_PREFIXES = {b"isee": b"http://iseesystems.com/XMILE", b"simlin": b"https://simlin.com/XMILE/v1.0"}
+_HINTS = {
+    "unbound prefix": "a namespace prefix is used without being declared; add xmlns:PREFIX=\"…\" to the root element",
+    "no element found": "the file ends too early; check that the file is complete",
+    "unclosed token": "the file ends inside a tag; check that the file is complete",
+    "mismatched tag": "a closing tag does not match the element it closes; re-save the file from the tool that wrote it",
+    "junk after document element": "there is text after the last element; remove it or re-save the file",
+    "duplicate attribute": "an element repeats an attribute; remove one of them",
+}
+
+
+def _not_well_formed(path, exc: ET.ParseError) -> MapFileError:
+    line = exc.position[0] if getattr(exc, "position", None) else None
+    reason = str(exc).split(":")[0]
+    hint = next((text for key, text in _HINTS.items() if reason.startswith(key)),
+                "re-save it from the tool that wrote it, or check it with an XML validator")
+    return MapFileError(path, f"is not well-formed XML ({reason}); {hint}", line=line)
+
+
+def _comments_without_dashes(raw: bytes) -> bytes:
+    """``--`` inside ``<!-- … -->`` (not allowed by XML) written as ``- -``."""
+    return re.sub(rb"<!--(.*?)-->", lambda m: b"<!--" + re.sub(rb"-(?=-)", b"- ", m.group(1)).rstrip(b"-") + b"-->",
+                  raw, flags=re.S)
+
+
+def _declare_prefixes(raw: bytes) -> bytes:
+    """The file with each namespace prefix it uses but never declares declared on its root element."""
+    used = set(re.findall(rb"</?([A-Za-z_][\w.-]*):[A-Za-z_]", raw)) | set(re.findall(rb"\s([A-Za-z_][\w.-]*):[\w.-]+\s*=", raw))
+    declared = set(re.findall(rb"xmlns:([A-Za-z_][\w.-]*)\s*=", raw))
+    missing = sorted(used - declared - {b"xml", b"xmlns"})
+    root = re.search(rb"<(?![?!])[A-Za-z_][\w.:-]*", raw)
+    if not missing or root is None:
+        return raw
+    names = b"".join(b' xmlns:' + p + b'="' + _KNOWN_PREFIXES.get(p, b"urn:gmb:undeclared:" + p) + b'"' for p in missing)
+    return raw[:root.end()] + names + raw[root.end():]
 
 
 def _tag(element: ET.Element) -> str:
@@ -94,8 +140,8 @@ def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
         raise MapFileError(path, "has no <model>; nothing to import")
     named = {canonical(m.get("name", "")): m for m in models if m.get("name")}
     main = next((m for m in models if not m.get("name")), models[0])
-    start = finite_number(_text(_find(root, "sim_specs", "start"))) or 0.0
-    model = StockFlowModel(path, start_time=start)
+    model = StockFlowModel(path)
+    _time_settings(model, _child(root, "sim_specs"))
     _read_model(path, model, main, named, prefix="", label="", depth=0)
     builder = MapBuilder(path)
     title = _text(_find(root, "header", "name"))
@@ -105,6 +151,17 @@ def read_map(path: str | os.PathLike) -> tuple[CausalMap, list[str]]:
     return builder.finish()
 
 
+def _time_settings(model: StockFlowModel, specs: ET.Element | None) -> None:
+    """``<sim_specs>``: start, stop, dt (``reciprocal="true"``: 1/dt) and save_step."""
+    def number(name):
+        element = _child(specs, name) if specs is not None else None
+        value = finite_number(_text(element))
+        if value and element.get("reciprocal", "").strip().lower() == "true":
+            value = 1 / value
+        return value
+    model.set_times(number("start"), number("stop"), number("dt"), number("save_step"))
+
+
 def _read_model(path, model: StockFlowModel, element, named, prefix: str, label: str, depth: int) -> None:
     variables = _child(element, "variables")
     holder = variables if variables is not None else element
@@ -112,8 +169,8 @@ def _read_model(path, model: StockFlowModel, element, named, prefix: str, label:
     for var in holder:
         kind = _tag(var)
         name = clean_text(var.get("name", "")).replace("\\n", " ")
-        if kind not in ("stock", "flow", "aux", "module") or not canonical(name):
-            continue
+        if kind not in ("stock", "flow", "aux", "module") or not canonical(name) or canonical(name) in TIME_NAMES:
+            continue  # xmutil writes Vensim's TIME STEP, SAVEPER … as auxiliaries: they are the run's settings
         key = prefix + canonical(name)
         shown = f"{name} ({label})" if label else name
         arrays = arrays or _child(var, "dimensions") is not None
@@ -156,15 +213,18 @@ def _equation(path, model: StockFlowModel, source: str, shown: str, prefix: str)
             return None, [prefix + n for n in scan_references(source, "xmile")]
         except ExpressionError:
             return None, []
-    return (_qualify(tree, prefix) if prefix else tree), []
+    return _qualify(tree, prefix), []
 
 
 def _qualify(node, prefix: str):
+    """Names prefixed with the module's (not the clock's); ``LOOKUP(table, x)`` as a call of the table."""
     kind = node[0]
     if kind == "ref":
-        return ("ref", prefix + node[1])
+        return node if node[1] in TIME_NAMES else ("ref", prefix + node[1])
     if kind == "num":
         return node
+    if kind == "call" and node[1] == "lookup" and len(node[2]) == 2 and node[2][0][0] == "ref":
+        return ("call", prefix + node[2][0][1] + " gf", [_qualify(node[2][1], prefix)])
     if kind == "call":
         return ("call", node[1], [_qualify(a, prefix) for a in node[2]])
     if kind in ("sum", "prod"):

@@ -42,8 +42,10 @@ CODE = "depends-on-unknown-link"
 
 
 def scenario_pushes(plan: ScenarioPlan, spec: ModelSpec) -> dict[str, tuple[list[str], int | None]]:
-    """Per scenario: the variables it pushes, switches on or sets, and the line it starts on."""
-    owner = {param: var.id for var in spec.variables.values() for param in var.params.values()}
+    """Per scenario: the map's variables it pushes, switches on or sets (a per-segment copy counts as its
+    variable), and the line it starts on."""
+    original = spec.segmentation.original if spec.segmentation else (lambda var: var)
+    owner = {param: original(var.id) for var in spec.variables.values() for param in var.params.values()}
     return {s.name: (sorted({owner[name] for name in s.settings if name in owner}), s.line) for s in plan.scenarios}
 
 

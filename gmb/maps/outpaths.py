@@ -10,7 +10,8 @@ line's ``--force``) lifts the second and the third, never the first:
    page, ``Software``/``Creator`` ``gmb`` in PNG, SVG and PDF pictures, a ``gmb`` key in GraphML and
    JSON, ``<vendor>gmb</vendor>`` in XMILE, ``written by gmb`` in a Vensim ``.mdl``, ``by gmb`` in
    Markdown, the creator ``gmb`` of a spreadsheet. A CSV file has no room for a mark: it counts as
-   gmb's when its header row is the one gmb writes now. Anything else needs ``force``.
+   gmb's when its header row is the one gmb writes now, in any language and with either separator
+   (:func:`gmb.maps.excel_csv.same_columns`). Anything else needs ``force``.
 3. **gmb never writes through a symbolic link at an output path**: a link there is refused, and
    with ``force`` the link itself is replaced by the new file (what it points to is left alone).
    An output *folder* given as a link is followed (the folder it points to is written). Map edits
@@ -50,6 +51,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from gmb.errors import OutputPathError
+from gmb.maps.excel_csv import same_columns
 from gmb.maps.store import atomic_write
 
 __all__ = ["OutputRules", "output_rules", "current_rules", "same_file", "refuse_inputs", "is_own_output",
@@ -123,7 +125,7 @@ def refuse_inputs(path: str | os.PathLike, inputs: Iterable[str | os.PathLike | 
 
 def is_own_output(path: str | os.PathLike, new: bytes | str | None = None) -> bool:
     """Whether the existing file ``path`` is gmb's own output of its kind (see :data:`MARKS`); a CSV
-    file is when its header row is that of ``new``, the text about to be written."""
+    file is when its header row is that of ``new``, the text about to be written, in any language."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
@@ -138,8 +140,7 @@ def is_own_output(path: str | os.PathLike, new: bytes | str | None = None) -> bo
     except OSError:
         return False
     if suffix in (".csv", ".tsv"):
-        new = new.encode("utf-8") if isinstance(new, str) else new
-        return new is not None and _header(head) != b"" and _header(head) == _header(new)
+        return new is not None and same_columns(head, new)
     marks = MARKS.get(suffix) or tuple(m for ms in MARKS.values() for m in ms)
     return any(mark in head or mark in tail for mark in marks)
 
@@ -173,10 +174,6 @@ def record(path: str | os.PathLike) -> None:
     rules = _RULES.get()
     if rules is not None and Path(path) not in rules.written:
         rules.written.append(Path(path))
-
-
-def _header(data: bytes) -> bytes:
-    return data.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip(b"\r")
 
 
 def _xlsx_creator(path: Path) -> str | None:

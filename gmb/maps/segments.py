@@ -49,10 +49,12 @@ from gmb.errors import MapFileError
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.problems import Problem
 
-__all__ = ["Segmentation", "expand", "segment_problems", "segmented_variables", "copy_id", "SEPARATOR",
+__all__ = ["Segmentation", "expand", "segment_problems", "segmented_variables", "copy_id", "SEPARATOR", "ALL",
            "SEGMENT_KEYS", "VARIABLE_SEGMENT_KEYS", "LINK_SEGMENT_KEYS"]
 
 SEPARATOR = "__"
+ALL = "all"
+"""The ``segment`` of a per-segment variable's population average in results (``results.csv``)."""
 SEGMENT_KEYS = ("label", "share", "notes")
 VARIABLE_SEGMENT_KEYS = ("initial", "adjust_time", "min", "max")
 """What a per-segment variable may give per segment (``by_segment:``)."""
@@ -79,6 +81,14 @@ class Segmentation:
         """The map's variable a flat id stands for: ``sleep__exposed`` → ``sleep``; others unchanged."""
         head, _, segment = var.rpartition(SEPARATOR)
         return head if segment in self.shares and self.copies.get(head, {}).get(segment) == var else var
+
+    def split(self, var: str) -> tuple[str, str]:
+        """A flat id as (the map's variable, its segment): a copy's segment, ``all`` for the average of a
+        per-segment variable, empty for a shared one: ``split("sleep__exposed")`` is ``("sleep", "exposed")``."""
+        original = self.original(var)
+        if original != var:
+            return original, var[len(original) + len(SEPARATOR):]
+        return var, ALL if var in self.copies else ""
 
     def describe(self, cmap: CausalMap) -> str:
         """How the model tells the segments apart, for ``ASSUMPTIONS.md``."""

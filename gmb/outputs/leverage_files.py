@@ -6,11 +6,11 @@ leverage, with ``pairwise.csv`` (how often each of the top candidates has more e
 :mod:`gmb.leverage.pairwise`) and, when a screening was run, ``sensitivity.csv`` (the judgements
 that move the ranking most, :mod:`gmb.leverage.sensitivity`, each described in words by
 :func:`factor_text`); ``ideas.csv``, ``synergy.csv``, ``ideas.json``, ``ideas.png`` (impact × feasibility) and
-``leverage.png`` for an idea bank. Numbers are written in full (``repr``) with a decimal point, signed
-as simulated, beside the columns people read (group, direction, the effect of a push that way), and
-nothing in them depends on the time or the machine, so a run with the same ``--seed`` gives the same
-bytes. The JSON report carries the caveat (``caveat``) in the language of its labels; the CSV files
-are for analysts and carry none (the PNG and the printed table do).
+``leverage.png`` for an idea bank. The CSV files are for people (:mod:`gmb.outputs.tables`): in the
+output language (Danish: ``;`` and decimal commas), numbers rounded as the printed tables round them,
+a label beside every id. The JSON files are the analysts': every number in full, signed as simulated,
+beside the columns people read, and the caveat (``caveat``) in the language of its labels. Nothing
+depends on the time or the machine, so a run with the same ``--seed`` gives the same bytes.
 
 Example
 -------
@@ -39,8 +39,6 @@ Example
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 from pathlib import Path
@@ -51,14 +49,15 @@ from gmb.leverage.results import Leverage
 from gmb.leverage.sensitivity import Sensitivity
 from gmb.maps.causalmap import CausalMap
 from gmb.outputs.staging import staged_directory
+from gmb.outputs.tables import pairwise_csv, ranking_csv, sensitivity_csv, synergy_csv
 from gmb.render.wording import caveat, checks_note, press_note, uncertainty_notes, words
 
 __all__ = ["leverage_report", "ideas_report", "write_leverage", "write_ideas", "factor_text", "COLUMNS"]
 
 COLUMNS = ("group", "rank", "id", "label", "kind", "direction", "effect", "effect_p05", "effect_p95", "p_direction",
            "p_top3", "magnitude_rank", "median", "p05", "p95", "p_positive", "press", "press_rank")
-"""The leading columns of ``leverage.csv``: the ranking people read (``effect`` is that of a push in
-``direction``), then the signed effect; the other measure's median and interval follow."""
+"""The leading keys of a candidate in ``leverage.json``: the ranking people read (``effect`` is that of a
+push in ``direction``), then the signed effect; the other measure's median and interval follow."""
 _IDEA_COLUMNS = ("feasibility", "cost", "working_group", "pareto")
 _PAIRWISE_COLUMNS = ("a", "b", "a_label", "b_label", "a_direction", "b_direction", "p_a_more", "p_b_more", "p_tie",
                      "samples")
@@ -73,7 +72,6 @@ _FACTOR_WORDS = {
            "scale": "the numbers behind the strength classes (all links at once)",
            "idea": "how strongly the idea '{idea}' acts on '{variable}'"},
 }
-_PAIR_COLUMNS = ("a", "b", "combined", "sum", "synergy", "p05", "p95", "p_positive", "verdict")
 
 
 def leverage_report(result: Leverage, cmap: CausalMap, lang: str | None = None, measure: str = "final",
@@ -156,11 +154,11 @@ def write_leverage(result: Leverage, cmap: CausalMap, out_dir: str | os.PathLike
     ranking) and ``sensitivity.csv`` (if ``sensitivity`` is given); returns their paths."""
     lang = lang or cmap.languages[0]
     report = leverage_report(result, cmap, lang, measure, sensitivity)
-    files = {"leverage.csv": _csv(report["candidates"]), "leverage.json": _json(report)}
+    files = {"leverage.csv": ranking_csv(report), "leverage.json": _json(report)}
     if report["pairwise"]:
-        files["pairwise.csv"] = _csv(report["pairwise"], _PAIRWISE_COLUMNS)
+        files["pairwise.csv"] = pairwise_csv(report)
     if sensitivity is not None:
-        files["sensitivity.csv"] = _csv(report["sensitivity"]["factors"])
+        files["sensitivity.csv"] = sensitivity_csv(report)
     return _write(out_dir, files, {"leverage.png": lambda path: _effects_png(report, path, lang)})
 
 
@@ -171,7 +169,7 @@ def write_ideas(ranking: IdeaRanking, cmap: CausalMap, out_dir: str | os.PathLik
 
     lang = lang or cmap.languages[0]
     report = ideas_report(ranking, cmap, lang, measure)
-    files = {"ideas.csv": _csv(report["candidates"]), "synergy.csv": _csv(report["pairs"], _PAIR_COLUMNS),
+    files = {"ideas.csv": ranking_csv(report, ideas=True), "synergy.csv": synergy_csv(report),
              "ideas.json": _json(report)}
     plots = {"ideas.png": lambda path: plot_feasibility(report["candidates"], path, report["outcome_label"],
                                                         report["horizon_months"], report["samples"], lang, measure),
@@ -182,25 +180,6 @@ def write_ideas(ranking: IdeaRanking, cmap: CausalMap, out_dir: str | os.PathLik
 def _ordered(row: dict) -> dict:
     first = {key: row[key] for key in COLUMNS}
     return first | {key: value for key, value in row.items() if key not in first}
-
-
-def _csv(rows: list[dict], columns=None) -> str:
-    columns = list(columns or rows[0])
-    table = io.StringIO()
-    writer = csv.writer(table, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([_cell(row.get(key)) for key in columns] for row in rows)
-    return table.getvalue()
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
 
 
 def _json(report: dict) -> str:

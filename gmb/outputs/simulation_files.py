@@ -2,11 +2,15 @@
 (:func:`gmb.outputs.staging.staged_directory`).
 
 ``results.csv`` is the analysts' tidy table (``scenario,time,variable,value``, full precision, nothing
-else); with a band (``gmb simulate --band N``, :mod:`gmb.leverage.bands`) ``bands.csv`` is its twin
-(``scenario,time,variable,p05,p95,draws``, full precision) and the plots shade each run's band. ``summary.csv`` is read by people, often in a spreadsheet, so each row carries the caveat in a
-last ``note`` column (in the map's language): a note column survives sorting and filtering and keeps
-the file plain CSV, where a comment line or a caveat row would not. Its numbers stay in full
-precision with a decimal point; the plots carry the caveat too.
+else; on a map with segments ``scenario,time,variable,segment,value``, the segment ``all`` for a
+per-segment variable's population average and empty for a shared variable); with a band (``gmb simulate --band N``, :mod:`gmb.leverage.bands`) ``bands.csv`` is its twin
+(``scenario,time,variable,p05,p95,draws``, full precision) and the plots shade each run's band. Both
+start with a byte-order mark, as every CSV file gmb writes (:mod:`gmb.maps.excel_csv`). ``summary.csv``
+is read by people, often in a spreadsheet: it is written in the output language (Danish: ``;`` and
+decimal commas), each scenario's label beside its id, numbers as the console table rounds them
+(:func:`gmb.outputs.tables.summary_csv`), and each row carries the caveat in a last ``note`` column: a
+note column survives sorting and filtering and keeps the file plain CSV, where a comment line or a
+caveat row would not. The plots carry the caveat too.
 
 Example
 -------
@@ -22,15 +26,15 @@ Example
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from pathlib import Path
 
 from gmb.leverage.bands import COLUMNS as BAND_COLUMNS
 from gmb.leverage.bands import Bands
 from gmb.maps.causalmap import CausalMap
+from gmb.maps.excel_csv import csv_text
 from gmb.outputs.staging import staged_directory
+from gmb.outputs.tables import summary_csv
 from gmb.sd.ledger import assumptions_markdown
 from gmb.sd.mdl import to_mdl
 from gmb.sd.simulate import Results
@@ -60,30 +64,21 @@ def write_results(results: Results, cmap: CausalMap, out_dir: str | os.PathLike,
     """Write the tidy ``results.csv``, ``summary.csv`` (with the caveat in ``note``), one PNG per outcome
     and ``ASSUMPTIONS.md``; with ``bands``, ``bands.csv`` too, and the PNGs shade the bands."""
     from gmb.render.plots import plot_outcome
-    from gmb.render.wording import caveat
 
     with staged_directory(out_dir) as stage:
-        table = io.StringIO()
-        writer = csv.writer(table, lineterminator="\n")
-        writer.writerow(("scenario", "time", "variable", "value"))
-        writer.writerows((s, repr(t), v, repr(x)) for s, t, v, x in results.records())
-        (stage / RESULTS_FILE).write_text(table.getvalue(), encoding="utf-8")
-        summary = io.StringIO()
-        writer = csv.DictWriter(summary, ["outcome", "scenario", "baseline", "value", "change", "percent", "note"],
-                                lineterminator="\n")
-        writer.writeheader()
-        note = caveat(lang or cmap.languages[0])
-        writer.writerows(row | {"note": note} for row in results.summary())
-        (stage / SUMMARY_FILE).write_text(summary.getvalue(), encoding="utf-8")
+        seg = results.spec.segmentation
+        if seg is None:
+            table = csv_text(("scenario", "time", "variable", "value"), results.records())
+        else:  # the map's variable and its segment (all: the population average; empty: shared)
+            table = csv_text(("scenario", "time", "variable", "segment", "value"),
+                             ((name, time, *seg.split(var), value) for name, time, var, value in results.records()))
+        (stage / RESULTS_FILE).write_text(table, encoding="utf-8")
+        (stage / SUMMARY_FILE).write_text(summary_csv(results, cmap, lang or cmap.languages[0]), encoding="utf-8")
         (stage / "ASSUMPTIONS.md").write_text(assumptions_markdown(results.spec, source), encoding="utf-8")
         names = [RESULTS_FILE, SUMMARY_FILE, "ASSUMPTIONS.md"]
         if bands is not None:
-            table = io.StringIO()
-            writer = csv.writer(table, lineterminator="\n")
-            writer.writerow(BAND_COLUMNS)
-            writer.writerows((s, repr(t), v, repr(lo), repr(hi), bands.used)
-                             for s, t, v, lo, hi in bands.records(results.plan.unit_months))
-            (stage / BANDS_FILE).write_text(table.getvalue(), encoding="utf-8")
+            table = csv_text(BAND_COLUMNS, (row + (bands.used,) for row in bands.records(results.plan.unit_months)))
+            (stage / BANDS_FILE).write_text(table, encoding="utf-8")
             names.insert(2, BANDS_FILE)
         for var in results.outcomes:
             name = f"{results.spec.variables[var].name}.png"

@@ -44,6 +44,7 @@ from pathlib import Path
 from gmb.errors import GmbError, MapFileError
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.limits import MAX_RESULTS_BYTES
+from gmb.maps.segments import ALL, copy_id
 from gmb.maps.store import read_text, read_yaml
 
 __all__ = ["RESULTS_FILE", "BANDS_FILE", "read_results", "read_bands", "scenario_names", "outcome_charts"]
@@ -79,7 +80,9 @@ def read_bands(folder: str | os.PathLike) -> tuple[dict[str, dict[str, list[tupl
 
 
 def _table(path: Path, columns: tuple[str, ...], draws: set | None = None) -> dict:
-    """The rows of a tidy table gmb wrote: ``{variable: {scenario: [(time, numbers...), ...]}}``, sorted."""
+    """The rows of a tidy table gmb wrote: ``{variable: {scenario: [(time, numbers...), ...]}}``, sorted; with
+    a ``segment`` column (a map with segments) a segment's rows are under the copy's id (``sleep__exposed``)
+    and the population average under the variable's."""
     reader = csv.DictReader(io.StringIO(read_text(path, limit=MAX_RESULTS_BYTES)))
     missing = [c for c in columns if c not in (reader.fieldnames or [])]
     if missing:
@@ -105,7 +108,9 @@ def _table(path: Path, columns: tuple[str, ...], draws: set | None = None) -> di
             if draws is not None:
                 draws.add(numbers[-1])
                 numbers = numbers[:-1]
-            table.setdefault(row["variable"], {}).setdefault(row["scenario"], []).append(numbers)
+            segment = row.get("segment") or ""
+            key = row["variable"] if segment in ("", ALL) else copy_id(row["variable"], segment)
+            table.setdefault(key, {}).setdefault(row["scenario"], []).append(numbers)
     for scenarios in table.values():
         for points in scenarios.values():
             points.sort()

@@ -2,8 +2,9 @@
 
 Danish (``da``) writes a decimal comma, groups thousands with a full stop and puts a space before the
 percent sign ("+0,047", "1.200", "12 %"); every other language gets the English forms ("+0.047",
-"1,200", "12%"). Analysts' files (CSV, JSON) keep full precision with a decimal point and never use
-these functions. Used by the command line, the output files and the pictures alike.
+"1,200", "12%"). Analysts' files (``results.csv``, ``bands.csv``, JSON) keep full precision with a
+decimal point and never use these functions. Used by the command line, the CSV tables for people
+(:mod:`gmb.outputs.tables`) and the pictures alike.
 
 Example
 -------
@@ -15,15 +16,17 @@ Example
 ('+5,5 %', '+5.5%', '12 %')
 >>> share(0.935, "da"), share(0.002, "en"), share(0.999, "da"), share(1.0, "da")
 ('94 %', '<1%', '>99 %', '100 %')
->>> fixed(1.05449, 3, "da"), decimals_for(0.0545), plain(0.25, "da"), plain(1500.0, "da")
-('1,054', 3, '0,25', '1.500')
+>>> chance(0.935, "da"), chance(0.002, "en"), chance(0.996, "da"), chance(1.0, "da")
+('94 %', '0.20%', '99,6 %', '100 %')
+>>> fixed(1.05449, 3, "da"), decimals_for(0.0545), plain(0.25, "da"), plain(1500.0, "da"), count(1000, "da")
+('1,054', 3, '0,25', '1.500', '1.000')
 """
 
 from __future__ import annotations
 
 import math
 
-__all__ = ["significant", "percent", "share", "fixed", "plain", "decimals_for", "localize", "DIGITS"]
+__all__ = ["significant", "percent", "share", "chance", "fixed", "plain", "count", "decimals_for", "localize", "DIGITS"]
 
 DIGITS = 2
 """Significant figures of an effect shown to people (tables, pictures, the page)."""
@@ -80,10 +83,26 @@ def share(probability: float, lang: str | None = None) -> str:
     return f"{round(100 * probability)}{sign}"
 
 
+def chance(probability: float, lang: str | None = None) -> str:
+    """A probability (0 to 1) as a percent with two significant figures, a number a spreadsheet reads:
+    only 0 and 1 are shown as 0 and 100 % (0.996 is "99,6 %"), where :func:`share` writes "<1 %", ">99 %"."""
+    if probability is None or not math.isfinite(probability):
+        return "–"
+    digits = DIGITS
+    while 0 < probability < 1 and float(f"{100 * probability:.{digits}g}") >= 100:
+        digits += 1
+    return percent(100 * probability, lang, digits)
+
+
 def plain(value: float, lang: str | None = None) -> str:
     """A short number for an axis tick (``:g``), thousands grouped, in ``lang``'s forms."""
     text = f"{value:,.6g}" if abs(value) >= 1000 else f"{value:.6g}"
     return localize(text, lang)
+
+
+def count(number: int, lang: str | None = None) -> str:
+    """A whole number of things, thousands grouped: ``count(1000, "da")`` is "1.000", in English "1,000"."""
+    return fixed(number, 0, lang)
 
 
 def localize(text: str, lang: str | None) -> str:

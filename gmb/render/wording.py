@@ -26,10 +26,10 @@ True
 
 from __future__ import annotations
 
-from gmb.render.numbers import plain
+from gmb.render.numbers import count, plain
 
-__all__ = ["CAVEAT", "DIRECTIONS", "NOTES", "caveat", "direction_word", "words", "explanation", "files_note",
-           "band_note", "checks_note", "uncertainty_notes", "press_note"]
+__all__ = ["CAVEAT", "DIRECTIONS", "NOTES", "GAP", "caveat", "direction_word", "words", "explanation", "files_note",
+           "band_note", "checks_note", "uncertainty_notes", "press_note", "gap_sentence", "gap_summary"]
 
 CAVEAT = {
     "da": "Sammenligning mellem scenarier i et tegnet kort — ikke en prognose",
@@ -43,6 +43,35 @@ DIRECTIONS = {
 }
 """Which way to push: ``increase`` / ``decrease`` a variable; an action or idea that lowers the outcome:
 ``avoid``; an idea that raises it: ``do``."""
+
+
+GAP = {
+    "da": {"narrows": "mindre", "widens": "større", "same": "uændret",
+           "sentence": "Forskellen mellem {worst} og {best} bliver {verdict}",
+           "summary": "Forskellen mellem grupperne bliver mindre med: {narrows}; større med: {widens}.",
+           "none": "ingen"},
+    "en": {"narrows": "smaller", "widens": "larger", "same": "unchanged",
+           "sentence": "The gap between {worst} and {best} becomes {verdict}",
+           "summary": "The gap between the groups narrows with: {narrows}; it widens with: {widens}.",
+           "none": "none"},
+}
+"""How a result tells the gap between groups of children (:mod:`gmb.sd.gaps`) in words."""
+
+
+def gap_sentence(worst: str, best: str, verdict: str, lang: str | None) -> str:
+    """The gap in plain words: ``verdict`` is ``narrows``, ``widens`` or ``same``.
+
+    >>> gap_sentence("børn i udsatte familier", "øvrige børn", "narrows", "da")
+    'Forskellen mellem børn i udsatte familier og øvrige børn bliver mindre'
+    """
+    said = words(GAP, lang)
+    return said["sentence"].format(worst=worst, best=best, verdict=said[verdict])
+
+
+def gap_summary(narrows: list[str], widens: list[str], lang: str | None) -> str:
+    """Which scenarios narrow the gap and which widen it, in one sentence."""
+    said = words(GAP, lang)
+    return said["summary"].format(narrows=", ".join(narrows) or said["none"], widens=", ".join(widens) or said["none"])
 
 
 def words(table: dict, lang: str | None) -> dict:
@@ -165,12 +194,13 @@ def checks_note(samples: int, unstable: int, restless: int, unchecked: int, excl
     said = words(NOTES, lang)
     if not checked:
         return said["not_checked"]
-    note = said["counts"].format(unstable=unstable, samples=samples, restless=restless)
+    note = said["counts"].format(unstable=count(unstable, lang), samples=count(samples, lang),
+                                 restless=count(restless, lang))
     if unstable or restless:
         note += said["excluded"] if excluded else said["kept"]
     else:
         note = said["checked"].format(checks=note)
-    return note + (said["unchecked"].format(n=unchecked) if unchecked else "")
+    return note + (said["unchecked"].format(n=count(unchecked, lang)) if unchecked else "")
 
 
 def band_note(samples: int, used: int, unstable: int, restless: int, unchecked: int, seed: int,
@@ -182,7 +212,7 @@ def band_note(samples: int, used: int, unstable: int, restless: int, unchecked: 
 excluded from the statistics.'
     """
     checks = checks_note(samples, unstable, restless, unchecked, samples - used, lang)
-    return words(NOTES, lang)["band"].format(used=used, seed=seed, checks=checks)
+    return words(NOTES, lang)["band"].format(used=count(used, lang), seed=seed, checks=checks)
 
 
 def press_note(reason: str, lang: str | None) -> str:
@@ -196,7 +226,8 @@ def uncertainty_notes(facts: list[tuple[str, dict]], lang: str | None) -> list[s
     said = words(NOTES, lang)
     notes = []
     for key, values in facts:
-        shown = {name: plain(value, lang) if isinstance(value, float) else value for name, value in values.items()}
+        shown = {name: plain(value, lang) if isinstance(value, float) else count(value, lang) if isinstance(value, int)
+                 else value for name, value in values.items()}
         if key == "strengths":
             shown["classes"] = ", ".join(f"{name} {plain(lo, lang)}–{plain(hi, lang)}" for name, lo, hi in
                                          values["classes"])
