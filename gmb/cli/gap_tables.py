@@ -1,5 +1,6 @@
-"""The gap table ``gmb simulate`` prints for a map with segments: each group's value, the gap between the
-best-off and the worst-off group, its change against the baseline, and which scenarios narrow it.
+"""The gap tables for a map with segments: ``gmb simulate``'s (each group's value, the gap between the
+best-off and the worst-off group, its change against the baseline, and which scenarios narrow it) and
+the one under ``gmb leverage`` and ``gmb ideas rank`` (candidates by how much they narrow the gap).
 
 The groups are columns A, B, … named in a legend line above the table (their labels are long).
 
@@ -18,7 +19,7 @@ from gmb.render.wording import GAP, caveat, gap_summary, words
 from gmb.sd.reach import offer_label
 from gmb.sd.scenarios import BASELINE
 
-__all__ = ["print_gaps"]
+__all__ = ["print_gaps", "print_gap_ranking"]
 
 _WORDS = {
     "da": {"head": "Forskellen mellem grupper af børn: {outcome} efter {horizon}", "groups": "grupper",
@@ -73,3 +74,48 @@ def print_gaps(results, cmap, lang: str, horizon: str) -> None:
                 widens.append(labels[row["scenario"]])
         click.echo(gap_summary(narrows, widens, lang))
         click.echo(said["read"])
+
+
+_RANK_WORDS = {
+    "da": {"head": "Effekt på forskellen mellem grupperne ({groups}): ændringen i forskellen mellem den bedst og "
+                   "den dårligst stillede gruppe, for et skub i den viste retning (en idé: gennemført)",
+           "columns": ("nr", "retning", "ændring i forskel", "5–95 %", "P(mindsker)", "gennemsnit og forskel"),
+           "action": "Tiltag", "state": "Tilstande (de fem, der flytter forskellen mest)"},
+    "en": {"head": "Effect on the gap between the groups ({groups}): the change of the gap between the best-off and "
+                   "the worst-off group, for a push the way shown (an idea: carried out)",
+           "columns": ("no", "direction", "change of gap", "5–95%", "P(narrows)", "average and gap"),
+           "action": "Actions", "state": "States (the five that move the gap most)"},
+}
+
+
+def print_gap_ranking(report: dict) -> None:
+    """Under a leverage ranking of a map with segments: the candidates by how much they narrow the gap,
+    actions (all) then states (five), with the interval, P(narrows) and the quadrant in words."""
+    from gmb.render.wording import direction_word, quadrant_words
+
+    found, lang = report.get("segments"), report.get("language")
+    if not found:
+        return
+    said = words(_RANK_WORDS, lang)
+    groups = ", ".join(f"{g['label']} {percent(100 * g['share'], lang)}" for g in found["groups"])
+    click.echo("")
+    click.echo(said["head"].format(groups=groups))
+    number, direction, change, spread, chance, quadrant = said["columns"]
+    rows = report["candidates"]
+    width = max(len(str(row["label"])) for row in rows) + 2
+    offers = {row["id"]: offer_label(row.get("offer"), lang) for row in rows}
+    kind = max(map(len, offers.values())) + 2 if any(offers.values()) else 0
+    for group, limit in (("action", None), ("state", 5)):
+        members = sorted((row for row in rows if row["group"] == group), key=lambda row: row["gap_rank"])[:limit]
+        if not members:
+            continue
+        click.echo(said[group])
+        click.echo(f"{number:>3}  {'':<{width}}{'':<{kind}}{direction:<11}{change:>18}{spread:>26}{chance:>13}  "
+                   f"{quadrant}")
+        for row in members:
+            interval = (f"{significant(row['gap_p05'], lang, sign=True)} … "
+                        f"{significant(row['gap_p95'], lang, sign=True)}")
+            click.echo(f"{row['gap_rank']:>3}  {row['label']:<{width}}{offers[row['id']]:<{kind}}"
+                       f"{direction_word(row['direction'], lang, row['kind']):<11}"
+                       f"{significant(row['gap_median'], lang, sign=True):>18}{interval:>26}"
+                       f"{percent(100 * row['p_narrows'], lang):>13}  {quadrant_words(row, lang)}")

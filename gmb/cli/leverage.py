@@ -43,6 +43,7 @@ from gmb.cli.common import (
     map_language,
     warn,
 )
+from gmb.cli.gap_tables import print_gap_ranking
 from gmb.cli.leverage_tables import print_notes, print_pairs, print_pairwise, print_ranking, print_sensitivity
 from gmb.errors import GmbError
 from gmb.leverage.distributed import DEFAULT_TIMEOUT, SCHEDULER_TIMEOUT, ChunkTimeout
@@ -179,6 +180,7 @@ def leverage_command(map_path, outcome, samples, seed, horizon, dt, structure, m
         return
     if not result.flags:  # otherwise the warnings said why there is no ranking to show
         print_ranking(report)
+        print_gap_ranking(report)
         print_pairwise(report, ideas=bool(ideas_path))
         print_sensitivity(report)
         print_notes(report)
@@ -233,6 +235,7 @@ def ideas_rank_command(map_path, ideas_path, outcome, samples, seed, horizon, dt
     if ranking.leverage.flags:
         return
     print_ranking(report, ideas=True)
+    print_gap_ranking(report)
     print_notes(report)
     print_pairs(report, {row["id"]: row["label"] for row in report["candidates"]})
     for path in written:

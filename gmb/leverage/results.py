@@ -168,8 +168,9 @@ class Leverage:
             row |= {f"{prefix}_{key}": other[key][i] for key in ("median", "p05", "p95")}
             row |= {"press": self.press[i], "press_rank": press_ranks[i]}
             rows.append(row)
-        if self.effects.gap is not None:
-            _gap_columns(rows, self.effects.gap * np.where(signs == 0, 1.0, signs), groups)
+        if self.effects.gap is not None:  # a push the way shown; an idea as it is (done)
+            done = np.array([c.kind == "idea" for c in self.candidates])
+            _gap_columns(rows, self.effects.gap * np.where((signs == 0) | done, 1.0, signs), groups)
         size = sorted(range(len(rows)), key=lambda i: (-rows[i]["effect"], i))
         for n, i in enumerate(size):
             rows[i]["magnitude_rank"] = n + 1
@@ -186,9 +187,9 @@ QUADRANTS = ("narrows", "widens", "same")
 
 
 def _gap_columns(rows: list[dict], oriented: np.ndarray, groups: list[str]) -> None:
-    """Adds, per row, the change of the gap for a push the way shown: ``gap_median``, ``gap_p05``,
-    ``gap_p95``, ``p_narrows`` (share of samples where it narrows), ``gap_quadrant`` and ``gap_rank``
-    (1: narrows it most, within the group)."""
+    """Adds, per row, the change of the gap for a push the way shown (an idea: carried out):
+    ``gap_median``, ``gap_p05``, ``gap_p95``, ``p_narrows`` (share of samples where it narrows),
+    ``gap_quadrant`` and ``gap_rank`` (1: narrows it most, within the group)."""
     low, median, high = np.percentile(oriented, [5, 50, 95], axis=0)
     scale = max((abs(row["effect"]) for row in rows), default=0.0) or 1.0
     for i, row in enumerate(rows):

@@ -220,13 +220,17 @@ class MapUncertainty:
         facts.append(("taus", {"factor": float(TAU_FACTOR)}))
         if self.balanced:
             facts.append(("balanced", {"n": len(self.balanced)}))
-        unknown, disputed = int(self.unknown.sum()), int(self.disputed.sum())
+        unknown, disputed = self._count(self.unknown), self._count(self.disputed)
         if self.structure:
             facts.append(("structure", {"disputed": disputed, "present": float(PRESENT_PROBABILITY),
                                         "unknown": unknown, "sign": float(SIGN_PROBABILITY)}))
         elif unknown:
             facts.append(("unknown", {"unknown": unknown}))
         return facts
+
+    def _count(self, mask: np.ndarray) -> int:
+        """How many of the map's links ``mask`` marks (a link's copies in the segments count once)."""
+        return len(set(self.link_group[mask].tolist()))
 
     def notes(self) -> list[str]:
         """What is drawn, in words (for ``ASSUMPTIONS.md`` and the help)."""
@@ -243,7 +247,7 @@ class MapUncertainty:
         if self.balanced:
             notes.append(f"the outflows of the {len(self.balanced)} stocks that start at rest scaled in each sample "
                          "so that they still start at rest")
-        unknown, disputed = int(self.unknown.sum()), int(self.disputed.sum())
+        unknown, disputed = self._count(self.unknown), self._count(self.disputed)
         if self.structure:
             notes.append(f"disputed structure: each of the {disputed} links of low confidence present with "
                          f"probability {PRESENT_PROBABILITY:g}; each of the {unknown} links of polarity ? "

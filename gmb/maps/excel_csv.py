@@ -45,6 +45,13 @@ COLUMNS = {
     "scenario": ("scenarie-id", "scenario id"), "scenario_label": ("scenarie", "scenario"),
     "baseline": ("udgangspunkt", "baseline"), "value": ("værdi", "value"), "change": ("ændring", "change"),
     "percent": ("ændring %", "change %"), "note": ("note", "note"),
+    "offer": ("slags tiltag", "kind of action"), "gap": ("forskel", "gap"),
+    "gap_change": ("ændring i forskel", "change of gap"), "ratio": ("forhold", "ratio"),
+    "ratio_change": ("ændring i forhold", "change of ratio"), "gap_verdict": ("forskellen bliver", "the gap"),
+    "gap_median": ("ændring i forskel", "change of gap"), "gap_p05": ("ændring i forskel 5 %", "change of gap 5%"),
+    "gap_p95": ("ændring i forskel 95 %", "change of gap 95%"),
+    "p_narrows": ("P(mindsker forskellen)", "P(narrows the gap)"), "gap_rank": ("nr efter forskel", "rank by gap"),
+    "gap_quadrant": ("gennemsnit og forskel", "average and gap"),
     # the centrality table, leverage.csv, ideas.csv
     "id": ("id", "id"), "label": ("navn", "name"),
     "in_degree": ("ind-grad", "in-degree"), "out_degree": ("ud-grad", "out-degree"), "degree": ("grad", "degree"),
@@ -125,14 +132,15 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence], separator: str = "
 
 
 def people_csv(keys: Sequence[str], rows: Iterable[Sequence], lang: str | None) -> str:
-    """A table for people in ``lang``: column names of :data:`COLUMNS`, the language's separator; its numbers
-    must be :class:`Figure` or whole numbers (a float is refused: write it for people first)."""
+    """A table for people in ``lang``: column names of :data:`COLUMNS` (a key it does not have is the name
+    itself, e.g. a group's label), the language's separator; its numbers must be :class:`Figure` or whole
+    numbers (a float is refused: write it for people first)."""
     rows = list(rows)
     for row in rows:
         for value in row:
             if isinstance(value, float):
                 raise TypeError(f"{value!r}: write a number for people as a Figure (gmb.render.numbers)")
-    header = [COLUMNS[key][0 if lang == "da" else 1] for key in keys]
+    header = [COLUMNS[key][0 if lang == "da" else 1] if key in COLUMNS else key for key in keys]
     return csv_text(header, rows, delimiter(lang))
 
 

@@ -6,7 +6,8 @@ leverage, with ``pairwise.csv`` (how often each of the top candidates has more e
 :mod:`gmb.leverage.pairwise`) and, when a screening was run, ``sensitivity.csv`` (the judgements
 that move the ranking most, :mod:`gmb.leverage.sensitivity`, each described in words by
 :func:`factor_text`); ``ideas.csv``, ``synergy.csv``, ``ideas.json``, ``ideas.png`` (impact × feasibility) and
-``leverage.png`` for an idea bank. The CSV files are for people (:mod:`gmb.outputs.tables`): in the
+``leverage.png`` for an idea bank; on a map with segments also ``equity.png`` (average gain × change of
+the gap between the groups, :mod:`gmb.render.equity_plots`). The CSV files are for people (:mod:`gmb.outputs.tables`): in the
 output language (Danish: ``;`` and decimal commas), numbers rounded as the printed tables round them,
 a label beside every id. The JSON files are the analysts': every number in full, signed as simulated,
 beside the columns people read, and the caveat (``caveat``) in the language of its labels. Nothing
@@ -95,7 +96,19 @@ def leverage_report(result: Leverage, cmap: CausalMap, lang: str | None = None, 
             "flags": result.flags, "press_note": result.press_note or None,
             "candidates": [_ordered(row) for row in rows],
             "pairwise": [] if result.flags or len(rows) < 2 else _pairwise(result, rows, measure),
-            "sensitivity": None if sensitivity is None else _sensitivity(sensitivity, cmap, lang, rows)}
+            "sensitivity": None if sensitivity is None else _sensitivity(sensitivity, cmap, lang, rows),
+            "segments": _segments(result, cmap, lang)}
+
+
+def _segments(result: Leverage, cmap: CausalMap, lang: str) -> dict | None:
+    """The groups of children the gap columns compare (None without segments)."""
+    block = cmap.meta.get("segments") if result.effects.gap is not None else None
+    if not block:
+        return None
+    return {"gap": "best-off minus worst-off group of the outcome at the horizon; the change is against each "
+                   "sample's baseline, for a push the way shown (an idea: carried out); negative narrows it",
+            "groups": [{"id": s, "label": cmap.text(e.get("label"), lang, default=s), "share": e["share"]}
+                       for s, e in block.items()]}
 
 
 def _pairwise(result: Leverage, rows: list[dict], measure: str) -> list[dict]:
@@ -143,6 +156,8 @@ def ideas_report(ranking: IdeaRanking, cmap: CausalMap, lang: str | None = None,
         row = rows[entry["id"]]
         entry |= {key: row[key] for key in _IDEA_COLUMNS}
         entry["working_group"] = cmap.text(row["working_group"], lang) or None
+        idea = ranking.bank.idea(entry["id"])
+        entry |= {"offer": idea.offer, "reach": idea.reach}
     report["ideas_file"] = ranking.bank.path
     report["pairs"] = ranking.synergy(measure)
     return report
@@ -159,7 +174,8 @@ def write_leverage(result: Leverage, cmap: CausalMap, out_dir: str | os.PathLike
         files["pairwise.csv"] = pairwise_csv(report)
     if sensitivity is not None:
         files["sensitivity.csv"] = sensitivity_csv(report)
-    return _write(out_dir, files, {"leverage.png": lambda path: _effects_png(report, path, lang)})
+    plots = {"leverage.png": lambda path: _effects_png(report, path, lang)}
+    return _write(out_dir, files, plots | _equity_png(report, lang))
 
 
 def write_ideas(ranking: IdeaRanking, cmap: CausalMap, out_dir: str | os.PathLike, lang: str | None = None,
@@ -174,7 +190,7 @@ def write_ideas(ranking: IdeaRanking, cmap: CausalMap, out_dir: str | os.PathLik
     plots = {"ideas.png": lambda path: plot_feasibility(report["candidates"], path, report["outcome_label"],
                                                         report["horizon_months"], report["samples"], lang, measure),
              "leverage.png": lambda path: _effects_png(report, path, lang)}
-    return _write(out_dir, files, plots)
+    return _write(out_dir, files, plots | _equity_png(report, lang))
 
 
 def _ordered(row: dict) -> dict:
@@ -191,6 +207,15 @@ def _effects_png(report: dict, path: Path, lang: str | None) -> None:
 
     plot_effects(report["candidates"], path, report["outcome_label"], report["horizon_months"], report["samples"],
                  lang, report["measure"])
+
+
+def _equity_png(report: dict, lang: str | None) -> dict:
+    """``equity.png`` (average gain × change of the gap) on a map with segments, else nothing."""
+    from gmb.render.equity_plots import plot_equity
+
+    if not report.get("segments"):
+        return {}
+    return {"equity.png": lambda path: plot_equity(report["candidates"], path, report["outcome_label"], lang)}
 
 
 def _write(out_dir, files: dict[str, str], plots: dict) -> list[Path]:

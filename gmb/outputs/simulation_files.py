@@ -62,8 +62,12 @@ def write_model(spec: ModelSpec, out_dir: str | os.PathLike, stem: str = "model"
 def write_results(results: Results, cmap: CausalMap, out_dir: str | os.PathLike,
                   lang: str | None = None, source: str | None = None, bands: Bands | None = None) -> list[Path]:
     """Write the tidy ``results.csv``, ``summary.csv`` (with the caveat in ``note``), one PNG per outcome
-    and ``ASSUMPTIONS.md``; with ``bands``, ``bands.csv`` too, and the PNGs shade the bands."""
+    and ``ASSUMPTIONS.md``; with ``bands``, ``bands.csv`` too, and the PNGs shade the bands. On a map
+    with segments, each per-segment outcome also gets ``NAME_segments.png`` (each group under each
+    scenario) and ``NAME_gap.png`` (the gap over time)."""
+    from gmb.render.fonts import quiet_savefig
     from gmb.render.plots import plot_outcome
+    from gmb.render.segment_plots import gap_figure, segments_figure
 
     with staged_directory(out_dir) as stage:
         seg = results.spec.segmentation
@@ -86,4 +90,10 @@ def write_results(results: Results, cmap: CausalMap, out_dir: str | os.PathLike,
                                                for run in bands.low}
             plot_outcome(results, cmap, var, stage / name, lang, band, None if bands is None else bands.used)
             names.append(name)
+            if results.spec.copies(var):  # a map with segments: each group, and the gap between them
+                stem = results.spec.variables[var].name
+                for suffix, draw in (("segments", segments_figure), ("gap", gap_figure)):
+                    quiet_savefig(draw(results, cmap, var, lang), stage / f"{stem}_{suffix}.png", format="png",
+                                  metadata={"Software": "gmb"})
+                    names.append(f"{stem}_{suffix}.png")
     return [Path(out_dir) / name for name in names]

@@ -27,9 +27,10 @@ from __future__ import annotations
 import math
 
 from gmb.maps.causalmap import CausalMap
-from gmb.maps.excel_csv import figure, people_csv
+from gmb.maps.excel_csv import COLUMNS, figure, people_csv
 from gmb.render.numbers import chance, decimals_for, fixed, percent, significant
-from gmb.render.wording import caveat, direction_word, words
+from gmb.render.wording import caveat, direction_word, quadrant_words, words
+from gmb.sd.reach import offer_label
 from gmb.sd.simulate import Results
 
 __all__ = ["summary_csv", "centrality_csv", "ranking_csv", "pairwise_csv", "sensitivity_csv", "synergy_csv"]
@@ -38,12 +39,15 @@ _CENTRALITY = ("id", "label", "in_degree", "out_degree", "degree", "betweenness"
 _RANKING = ("group", "rank", "id", "label", "direction", "effect", "effect_p05", "effect_p95", "p_direction",
             "p_top3", "press_rank")
 _IDEAS = ("feasibility", "cost", "working_group", "pareto")
+_GAPS = ("gap_median", "gap_p05", "gap_p95", "p_narrows", "gap_rank", "gap_quadrant")
 _WORDS = {
     "da": {"group": {"action": "tiltag", "state": "tilstand"}, "yes": "ja", "no": "nej",
+           "gap": {"narrows": "mindre", "widens": "større", "same": "uændret"},
            "cost": {"low": "lav", "medium": "middel", "high": "høj"},
            "verdict": {"synergy": "synergi", "interference": "modvirkning", "uncertain": "usikker",
                        "additive": "lægges sammen"}},
     "en": {"group": {"action": "action", "state": "state"}, "yes": "yes", "no": "no",
+           "gap": {"narrows": "narrows", "widens": "widens", "same": "unchanged"},
            "cost": {"low": "low", "medium": "medium", "high": "high"},
            "verdict": {"synergy": "synergy", "interference": "interference", "uncertain": "uncertain",
                        "additive": "additive"}},
@@ -76,7 +80,34 @@ def summary_csv(results: Results, cmap: CausalMap, lang: str) -> str:
                       _effect(row["change"], lang),
                       figure(None if math.isnan(row["percent"]) else percent(row["percent"], lang, sign=True)), note])
     keys = ("outcome", "outcome_label", "scenario", "scenario_label", "baseline", "value", "change", "percent", "note")
+    if results.spec.segmentation:
+        return _with_gaps(results, cmap, lang, keys, table)
     return people_csv(keys, table, lang)
+
+
+def _with_gaps(results: Results, cmap: CausalMap, lang: str, keys: tuple, table: list[list]) -> str:
+    """summary.csv of a map with segments: before the note, the kind of action, each group's value (a column
+    named by the group), the gap and its change, the ratio and its change, and whether the gap narrows."""
+    seg = results.spec.segmentation
+    gaps = {(row["outcome"], row["scenario"]): row for row in results.gaps()}
+    said = words(_WORDS, lang)
+    value = COLUMNS["value"][0 if lang == "da" else 1]
+    groups = [f"{value}: {seg.label(cmap, s, lang)}" for s in seg.ids]
+    extra = ("offer", *groups, "gap", "gap_change", "ratio", "ratio_change", "gap_verdict")
+    rows = []
+    for cells, key in zip(table, [(r["outcome"], r["scenario"]) for r in results.summary()]):
+        found = gaps.get(key)
+        if found is None:  # an outcome that is shared: one value for the town, no gap
+            rows.append(cells[:-1] + [None] * (len(extra)) + cells[-1:])
+            continue
+        verdict = "narrows" if found["narrows"] else "widens" if found["widens"] else "same"
+        rows.append(cells[:-1] + [
+            offer_label(found["offer"], lang) or None,
+            *(figure(fixed(found["segments"][s], 3, lang)) for s in seg.ids),
+            figure(fixed(found["gap"], 3, lang)), _effect(found["gap_change"], lang),
+            figure(fixed(found["ratio"], 3, lang)), _effect(found["ratio_change"], lang),
+            said["gap"][verdict]] + cells[-1:])
+    return people_csv((*keys[:-1], *extra, keys[-1]), rows, lang)
 
 
 def centrality_csv(rows: list[dict], cmap: CausalMap, lang: str) -> str:
@@ -89,11 +120,12 @@ def centrality_csv(rows: list[dict], cmap: CausalMap, lang: str) -> str:
 
 def ranking_csv(report: dict, ideas: bool = False) -> str:
     """``leverage.csv`` or (``ideas``) ``ideas.csv`` from :func:`gmb.outputs.leverage_files.leverage_report`:
-    the ranking as ``gmb leverage`` prints it, an idea's feasibility, cost, working group and place on the
-    front beside it."""
+    the ranking as ``gmb leverage`` prints it, an idea's feasibility, cost, working group, place on the
+    front and kind of action beside it, and on a map with segments the change of the gap between the
+    groups (median, 5–95 %, P(narrows), the rank by it and the quadrant in words)."""
     lang = report["language"]
     said = words(_WORDS, lang)
-    table = []
+    table, gaps = [], any("gap_median" in row for row in report["candidates"])
     for row in report["candidates"]:
         cells = [said["group"].get(row["group"], row["group"]), row["rank"], row["id"], row["label"],
                  direction_word(row["direction"], lang, row["kind"]), _effect(row["effect"], lang),
@@ -103,9 +135,13 @@ def ranking_csv(report: dict, ideas: bool = False) -> str:
             cost = row["cost"]
             cost = figure(fixed(cost, 0 if cost == int(cost) else 2, lang)) if isinstance(cost, float) else \
                 said["cost"].get(cost, cost)
-            cells += [row["feasibility"], cost, row["working_group"], said["yes" if row["pareto"] else "no"]]
+            cells += [row["feasibility"], cost, row["working_group"], said["yes" if row["pareto"] else "no"],
+                      offer_label(row.get("offer"), lang) or None]
+        if gaps:
+            cells += [_effect(row["gap_median"], lang), _effect(row["gap_p05"], lang), _effect(row["gap_p95"], lang),
+                      _chance(row["p_narrows"], lang), row["gap_rank"], quadrant_words(row, lang)]
         table.append(cells)
-    return people_csv(_RANKING + _IDEAS * ideas, table, lang)
+    return people_csv(_RANKING + (*_IDEAS, "offer") * ideas + _GAPS * gaps, table, lang)
 
 
 def pairwise_csv(report: dict) -> str:

@@ -29,7 +29,8 @@ from __future__ import annotations
 from gmb.render.numbers import count, plain
 
 __all__ = ["CAVEAT", "DIRECTIONS", "NOTES", "GAP", "caveat", "direction_word", "words", "explanation", "files_note",
-           "band_note", "checks_note", "uncertainty_notes", "press_note", "gap_sentence", "gap_summary"]
+           "band_note", "checks_note", "uncertainty_notes", "press_note", "gap_sentence", "gap_summary", "quadrant_words",
+           "helps"]
 
 CAVEAT = {
     "da": "Sammenligning mellem scenarier i et tegnet kort — ikke en prognose",
@@ -49,11 +50,23 @@ GAP = {
     "da": {"narrows": "mindre", "widens": "større", "same": "uændret",
            "sentence": "Forskellen mellem {worst} og {best} bliver {verdict}",
            "summary": "Forskellen mellem grupperne bliver mindre med: {narrows}; større med: {widens}.",
-           "none": "ingen"},
+           "none": "ingen",
+           "quadrants": {(True, "narrows"): "hjælper i gennemsnit og mindsker forskellen",
+                         (True, "widens"): "hjælper i gennemsnit, men øger forskellen",
+                         (True, "same"): "hjælper i gennemsnit, forskellen uændret",
+                         (False, "narrows"): "skader i gennemsnit, men mindsker forskellen",
+                         (False, "widens"): "skader i gennemsnit og øger forskellen",
+                         (False, "same"): "skader i gennemsnit, forskellen uændret"}},
     "en": {"narrows": "smaller", "widens": "larger", "same": "unchanged",
            "sentence": "The gap between {worst} and {best} becomes {verdict}",
            "summary": "The gap between the groups narrows with: {narrows}; it widens with: {widens}.",
-           "none": "none"},
+           "none": "none",
+           "quadrants": {(True, "narrows"): "helps on average and narrows the gap",
+                         (True, "widens"): "helps on average but widens the gap",
+                         (True, "same"): "helps on average, the gap unchanged",
+                         (False, "narrows"): "harms on average but narrows the gap",
+                         (False, "widens"): "harms on average and widens the gap",
+                         (False, "same"): "harms on average, the gap unchanged"}},
 }
 """How a result tells the gap between groups of children (:mod:`gmb.sd.gaps`) in words."""
 
@@ -66,6 +79,21 @@ def gap_sentence(worst: str, best: str, verdict: str, lang: str | None) -> str:
     """
     said = words(GAP, lang)
     return said["sentence"].format(worst=worst, best=best, verdict=said[verdict])
+
+
+def helps(row: dict) -> bool:
+    """Whether a ranked candidate (a row of :meth:`gmb.leverage.results.Leverage.table`) raises the outcome
+    on average when pushed the way shown (an idea: when carried out)."""
+    return row["median"] > 0 if row["kind"] == "idea" else row["effect"] > 0
+
+
+def quadrant_words(row: dict, lang: str | None) -> str:
+    """Where a ranked candidate lands on average gain × change of the gap, in words.
+
+    >>> quadrant_words({"kind": "idea", "median": 0.02, "gap_quadrant": "narrows"}, "da")
+    'hjælper i gennemsnit og mindsker forskellen'
+    """
+    return words(GAP, lang)["quadrants"][helps(row), row["gap_quadrant"]]
 
 
 def gap_summary(narrows: list[str], widens: list[str], lang: str | None) -> str:

@@ -31,7 +31,8 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from gmb.errors import GmbError
-from gmb.sd.equations import BinOp, Call, Compare, Ident, IfElse, Neg, Node, Num, Ref, Time, references
+from gmb.sd.compiled import Frame, Unsupported, compile_equation
+from gmb.sd.equations import BinOp, Node, Num, references
 from gmb.sd.forms import Term, match_adjustment, match_level, match_sum, unclip
 from gmb.sd.formulas import model_elements
 from gmb.sd.pysd_engine import Run, save_step
@@ -194,34 +195,12 @@ class BatchModel:
         self._stage_times = _column([time for _ in range(DELAY_ORDER) for _, time, _ in smooths])
         self._stage_initials = _column([initial for _ in range(DELAY_ORDER) for *_, initial in smooths])
 
-    def _compile(self, node: Node, var: Variable) -> Callable[[_Frame], np.ndarray]:
+    def _compile(self, node: Node, var: Variable) -> Callable[[Frame], np.ndarray]:
         """An equation tree as a function of the frame (rows, parameters, time)."""
-        if isinstance(node, Num):
-            value = node.value
-            return lambda f: value
-        if isinstance(node, Time):
-            return lambda f: f.time
-        if isinstance(node, (Ref, Ident)):
-            name = self.spec.variables[node.var].name if isinstance(node, Ref) else node.name
-            if name in self.rows:
-                row = self.rows[name]
-                return lambda f: f.z[row]
-            if name in self.parameters:
-                return lambda f: f.parameters[name]
-            self._refuse(var, f"its equation refers to {name}, not a variable or constant")
-        if isinstance(node, Neg):
-            arg = self._compile(node.arg, var)
-            return lambda f: np.negative(arg(f))
-        if isinstance(node, (BinOp, Compare)):
-            op, left, right = _OPERATORS[node.op], self._compile(node.left, var), self._compile(node.right, var)
-            return lambda f: op(left(f), right(f))
-        if isinstance(node, Call) and node.func in _FUNCTIONS:
-            func, args = _FUNCTIONS[node.func], [self._compile(a, var) for a in node.args]
-            return lambda f: func(*(a(f) for a in args))
-        if isinstance(node, IfElse):
-            cond, then, other = (self._compile(n, var) for n in (node.cond, node.then, node.other))
-            return lambda f: np.where(cond(f), then(f), other(f))
-        self._refuse(var, f"{type(node).__name__.upper()} in an equation is not supported")
+        try:
+            return compile_equation(node, self.rows, self.parameters, lambda ref: self.spec.variables[ref].name)
+        except Unsupported as exc:
+            self._refuse(var, str(exc))
 
     # -- running -------------------------------------------------------------------------------
     def run(self, settings: Mapping[str, float | np.ndarray], final_time: float, dt: float,
@@ -294,7 +273,7 @@ class BatchModel:
 
         parameters = {name: value[block] if value.ndim else float(value)
                       for name, value in inputs.items() if isinstance(name, str)}
-        frame = _Frame(np.zeros((len(self.rows), runs)), {**self.parameters, **parameters})
+        frame = Frame(np.zeros((len(self.rows), runs)), {**self.parameters, **parameters}, dt)
         z, index = frame.z, self._index
         n_index, first, m = len(index), len(index) + len(self._stocks), len(self._stage_inputs)
         # Each link's term, folded: (sign·w/|P0|)·(scale, or dt into a stock)·cause, less the same at P0.
@@ -384,18 +363,6 @@ class _Ramps:
         fraction = self.fractions[step] if self.fractions is not None else \
             _ramp(self.clock[step], self.start, self.ramp)
         return self.level * fraction
-
-
-class _Frame:
-    """What an equation reads: the rows ``z``, the parameters and the time."""
-
-    def __init__(self, z: np.ndarray, parameters: dict):
-        self.z, self.parameters, self.time = z, parameters, 0.0
-
-
-_OPERATORS = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "^": np.power,
-              "<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
-_FUNCTIONS = {"MIN": np.minimum, "MAX": np.maximum, "ABS": np.abs, "EXP": np.exp, "LN": np.log, "SQRT": np.sqrt}
 
 
 def _column(values) -> np.ndarray:

@@ -47,9 +47,14 @@ def gap_row(values: dict[str, float], baseline: dict[str, float], shares: dict[s
     row = {"segments": dict(values), "average": float(sum(shares[s] * v for s, v in values.items())),
            "gap": float(gap(now)[0]), "ratio": float(ratio(now)[0]),
            "baseline_gap": float(gap(then)[0]), "baseline_ratio": float(ratio(then)[0])}
-    row["gap_change"] = row["gap"] - row["baseline_gap"]
-    row["ratio_change"] = row["ratio"] - row["baseline_ratio"]
     size = max(abs(v) for v in values.values()) or 1.0
+    row["gap_change"] = _snap(row["gap"] - row["baseline_gap"], size)
+    row["ratio_change"] = _snap(row["ratio"] - row["baseline_ratio"], abs(row["ratio"]))
     row["narrows"] = bool(row["gap_change"] < -GAP_TOLERANCE * size)
     row["widens"] = bool(row["gap_change"] > GAP_TOLERANCE * size)
     return row
+
+
+def _snap(change: float, size: float) -> float:
+    """``change``, or 0 where it is rounding (below :data:`GAP_TOLERANCE` of ``size``)."""
+    return 0.0 if abs(change) <= GAP_TOLERANCE * max(size, 1e-300) else change
