@@ -190,7 +190,8 @@ def test_every_number_of_the_danish_tables_is_a_danish_number(tmp_path):
     run("ideas", "rank", MAP, "--ideas", IDEAS, "--samples", 20, "--seed", 1, "--workers", 1, "-o", tmp_path / "i")
     texts = {name(key, "da") for key in ("outcome", "outcome_label", "scenario", "scenario_label", "note", "id",
                                          "label", "group", "direction", "cost", "working_group", "pareto", "a",
-                                         "a_label", "b", "b_label", "verdict")}
+                                         "a_label", "b", "b_label", "verdict", "offer", "gap_verdict",
+                                         "gap_quadrant")}
     cells = [cell for path in (tmp_path / "sim/summary.csv", tmp_path / "c.csv", tmp_path / "i/ideas.csv",
                                tmp_path / "i/synergy.csv") for cell in _numeric(path, texts)]
     assert len(cells) > 100

@@ -130,6 +130,7 @@ def test_choosing_a_loop_highlights_exactly_its_arrows_and_variables_and_tells_i
     assert set(loops) == {("screen_time", "sleep", "tired"), ("rest", "tired")}
     balancing = loops[("rest", "tired")]
     assert balancing["kind"] == "B"
+    page.page.click("#all-loops summary")  # every loop is behind "Vis alle løkker"
     page.page.click(f"#loop-list button[data-loop='{balancing['id']}']")
     edges = drawn_edges(page)
     assert {pair for pair, e in edges.items() if e["gmb"] == "on"} == {("tired", "rest"), ("rest", "tired")}
@@ -177,6 +178,7 @@ def test_one_loop_is_counted_in_the_singular_and_a_named_loop_says_its_kind(visi
     loop = name_loop(cmap, "screen_time > sleep > tired", "Skærmen holder dig vågen", "da")
     page = visit(cmap)
     assert page.page.inner_text("#loops-summary") == "1 feedback-løkke: 1 forstærkende, 0 balancerende."
+    page.page.click("#all-loops summary")
     page.page.click(f"#loop-list button[data-loop='{loop.id}']")
     assert page.page.inner_text("#details h3") == "R Skærmen holder dig vågen"
     assert page.page.inner_text("#details .kind") == "Forstærkende løkke"
@@ -308,7 +310,8 @@ def test_example_map_opens_on_a_phone_and_a_laptop(browser, tmp_path):
             assert hint == [True, True]
             # no word of a label is broken across two lines, in either language (Danish words are long)
             for lang in cmap.languages:
-                page.js(f"window.gmb.setLanguage('{lang}'); window.gmb.network.redraw()")
+                # the whole map in view (a phone opens on the outcome), so that every label is laid out
+                page.js(f"window.gmb.setLanguage('{lang}'); window.gmb.network.fit(); window.gmb.network.redraw()")
                 drawn = page.js("Object.fromEntries(window.gmb.nodes.getIds().map(id => [id, "
                                 "window.gmb.network.body.nodes[id].labelModule.lines"
                                 ".map(line => line.blocks.map(b => b.text).join('')).join(' ')]))")

@@ -179,8 +179,8 @@ def test_ideas_rank_command_writes_chart_tables_and_json(tmp_path):
     report = json.loads(result.stdout)
     assert len(report["candidates"]) == 9 and len(report["pairs"]) == 36
     assert {"feasibility", "cost", "working_group", "pareto", "p_top3"} <= set(report["candidates"][0])
-    assert sorted(p.name for p in out.iterdir()) == ["ideas.csv", "ideas.json", "ideas.png", "leverage.png",
-                                                     "synergy.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["equity.png", "ideas.csv", "ideas.json", "ideas.png",
+                                                     "leverage.png", "synergy.csv"]  # the example has segments
     assert (out / "ideas.png").read_bytes()[:4] == b"\x89PNG"
     table = CliRunner().invoke(main, ["ideas", "rank", str(EXAMPLE), "--ideas", str(EXAMPLE_IDEAS), "--samples",
                                       "20", "--seed", "3", "--lang", "en"])

@@ -22,6 +22,8 @@ from gmb.formats import import_map
 from gmb.formats.expressions import canonical
 from gmb.formats.stockflow import INFERRED, NOT_INFERRED
 from gmb.maps.validate import validate
+from gmb.sd.batch import BatchModel, UnsupportedByBatch
+from gmb.sd.equations import stateful
 from gmb.sd.scenarios import ScenarioPlan
 from gmb.sd.simulate import simulate
 from gmb.sd.spec import build_spec
@@ -267,7 +269,17 @@ SAMPLES = ["sdxorg-samples/teacup/teacup.mdl", "sdxorg-samples/SIR/SIR.mdl"] + [
         "chained_initialization/test_chained_initialization.mdl", "constant_expressions/test_constant_expressions.mdl",
         "limits/test_limits.mdl", "line_breaks/test_line_breaks.mdl", "line_continuation/test_line_continuation.mdl",
         "ln/test_ln.mdl", "parentheses/test_parens.mdl", "special_characters/test_special_variable_names.mdl",
-        "sqrt/test_sqrt.mdl", "zeroled_decimals/test_zeroled_decimals.mdl")]
+        "sqrt/test_sqrt.mdl", "zeroled_decimals/test_zeroled_decimals.mdl",
+        # comparisons, logic, IF THEN ELSE, functions of numbers and of time, TIME STEP, lookups
+        "comparisons/comparisons.xmile", "exponentiation/exponentiation.mdl", "if_stmt/if_stmt.mdl",
+        "logicals/test_logicals.mdl", "number_handling/test_number_handling.mdl", "time/test_time.mdl",
+        "log/test_log.mdl", "trig/test_trig.mdl", "pi/test_pi.xmile", "rounding/test_rounding.mdl",
+        "euler_step_vs_saveper/test_euler_step_vs_saveper.mdl", "input_functions/test_inputs.mdl",
+        "lookups/test_lookups.mdl", "lookups_inline/test_lookups_inline.mdl",
+        # functions that keep a state: INITIAL, SMOOTH and DELAY families (PySD runs them)
+        "initial_function/test_initial.mdl", "smooth/test_smooth.mdl", "delays/test_delays.mdl",
+        "delay_parentheses/test_delay_parentheses.mdl", "delay_pipeline/test_pipeline_delays.mdl",
+        "delay_fixed/test_delay_fixed.mdl")]
 
 
 @needs_samples
@@ -278,6 +290,27 @@ def test_sample_models_reproduce_their_expected_output(name, tmp_path):
     assert not any("causal-map formulation" in w for w in said)
     worst, compared = worst_error(cmap, times, values, expected_output(path.parent))
     assert compared > 0 and worst < 1e-5, (worst, compared)
+
+
+@needs_samples
+@pytest.mark.parametrize("name", SAMPLES)
+def test_both_engines_agree_on_the_sample_models_or_numpy_says_why_not(name, tmp_path):
+    cmap, _ = import_map(SHARED / name)
+    spec = build_spec(cmap)
+    start, stop, dt = (float(x) for x in re.search(r"from (\S+) to (\S+) in steps of (\S+?);",
+                                                    cmap.meta["description"]).groups())
+    try:
+        BatchModel(spec)
+    except UnsupportedByBatch as exc:  # only a function that keeps a state of its own
+        kept = [call.func for v in spec.variables.values() if v.equation is not None for call in stateful(v.equation)]
+        assert kept and any(func in str(exc) for func in kept), exc
+        return
+    plan = ScenarioPlan("inline", stop - start, "month", dt, [])
+    runs = {engine: simulate(spec, plan, [next(iter(cmap.graph))], engine=engine, dt=dt,
+                             cache=tmp_path).runs["baseline"] for engine in ("numpy", "pysd")}
+    assert np.allclose(runs["numpy"].times, runs["pysd"].times, rtol=0, atol=1e-12)
+    for var in cmap.graph:
+        assert np.allclose(runs["numpy"].values[var], runs["pysd"].values[var], rtol=1e-9, atol=1e-12), var
 
 
 @needs_samples

@@ -167,13 +167,15 @@ def test_leverage_command_writes_table_csv_json_png(tmp_path):
     first = report["candidates"][0]
     assert {"id", "median", "p05", "p95", "p_positive", "p_top3"} <= set(first)
     assert first["p05"] <= first["median"] <= first["p95"]
-    assert sorted(p.name for p in out.iterdir()) == ["leverage.csv", "leverage.json", "leverage.png", "pairwise.csv",
-                                                     "sensitivity.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["equity.png", "leverage.csv", "leverage.json", "leverage.png",
+                                                     "pairwise.csv", "sensitivity.csv"]  # the example has segments
     saved = json.loads((out / "leverage.json").read_text(encoding="utf-8"))["candidates"]
     assert list(saved[0])[:13] == ["group", "rank", "id", "label", "kind", "direction", "effect", "effect_p05",
                                    "effect_p95", "p_direction", "p_top3", "magnitude_rank", "median"]
     assert (out / "leverage.csv").read_text(encoding="utf-8-sig").startswith(
-        "gruppe;nr;id;navn;retning;effekt;effekt 5 %;effekt 95 %;P(rigtig retning);P(top 3);press-rang\n")
+        "gruppe;nr;id;navn;retning;effekt;effekt 5 %;effekt 95 %;P(rigtig retning);P(top 3);press-rang;"
+        "ændring i forskel (median);ændring i forskel 5 %;ændring i forskel 95 %;P(mindsker forskellen);"
+        "nr efter forskel;gennemsnit og forskel\n")  # the example has segments: the gap columns follow
     table = run(["leverage", EXAMPLE, "--samples", 30, "--seed", 1, "--lang", "en"])
     assert table.exit_code == 0 and "Sense of belonging" in table.output and "P(top 3)" in table.output
 

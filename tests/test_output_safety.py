@@ -150,8 +150,9 @@ def test_the_readmes_main_command_runs_again_without_force(folder):
         assert first.exit_code == 0, first.output
         page = run("html", folder / "m.yaml", "-o", out / "havndal.html", "--results", out, "--scenarios", SCENARIOS)
         assert page.exit_code == 0, page.output
-    assert sorted(os.listdir(out)) == ["ASSUMPTIONS.md", "children_mental_health.png", "havndal.html",
-                                       "results.csv", "summary.csv"]
+    assert sorted(os.listdir(out)) == ["ASSUMPTIONS.md", "children_mental_health.png", "children_mental_health_gap.png",
+                                       "children_mental_health_segments.png", "havndal.html", "results.csv",
+                                       "summary.csv"]
     for args in (("build", folder / "m.yaml", "-o", folder / "model"),
                  ("leverage", folder / "m.yaml", "-o", folder / "lev", *QUICK),
                  ("ideas", "rank", folder / "m.yaml", "--ideas", IDEAS, "-o", folder / "ideas", *QUICK)):

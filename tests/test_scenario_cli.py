@@ -58,7 +58,7 @@ def test_new_add_list_and_remove_through_the_command_line(plans):
     trail = next(s for s in plan_of(plans).scenarios if s.name == "trail_only")
     assert trail.label == {"da": "Søsti", "en": "Lake trail"}
     assert trail.settings["level_lake_trail"] == 1 and trail.settings["start_lake_trail"] == 6
-    assert trail.settings["push_screen_limits"] == 0.1
+    assert trail.settings["push_screen_limits_exposed"] == trail.settings["push_screen_limits_others"] == 0.1
 
     listed = gmb("scenario", "list", MAP, plans, "--lang", "en")
     assert listed.exit_code == 0
@@ -142,6 +142,6 @@ def test_scenario_list_as_a_real_process():
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].endswith(f"7 scenarios, checked against {MAP}")
+    assert lines[0].endswith(f"10 scenarios, checked against {MAP}")
     assert "safe_routes  Safe bike paths and the lake trail" in lines
     assert "  1. {action: safe_bike_paths, level: 1, start: 12, ramp: 24}" in lines

@@ -15,7 +15,9 @@ from click.testing import CliRunner
 
 from gmb.cli import main
 from gmb.maps.causalmap import CausalMap
-from gmb.maps.store import save_map
+from gmb.maps.store import load_map, save_map
+from gmb.sd.scenarios import load_scenarios
+from gmb.sd.spec import build_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "models" / "havndal.yaml"
@@ -213,7 +215,16 @@ def test_the_readme_command_runs_as_a_real_process(tmp_path):
     assert "Børns mentale sundhed efter 120 måneder" in done.stdout
     assert "Fællesspisning" in done.stdout and "%" in done.stdout
     files = sorted(p.name for p in (tmp_path / "havndal").iterdir())
-    assert files == ["ASSUMPTIONS.md", "children_mental_health.png", "results.csv", "summary.csv"]
+    assert files == ["ASSUMPTIONS.md", "children_mental_health.png", "children_mental_health_gap.png",
+                     "children_mental_health_segments.png", "results.csv", "summary.csv"]
     rows = read_csv(tmp_path / "havndal" / "summary.csv", ";")
-    assert len(rows) == 7 and {r["udfald-id"] for r in rows} == {"children_mental_health"}
+    scenarios = load_scenarios(ROOT / "workshops/havndal/scenarios.yaml", *_example()).scenarios
+    assert len(rows) == len(scenarios) == 10 and {r["udfald-id"] for r in rows} == {"children_mental_health"}
+    assert "Forskellen mellem grupperne bliver mindre med:" in done.stdout
     assert not [p for p in (ROOT / "models").iterdir() if p.suffix in (".py", ".xmile", ".mdl")]
+
+
+def _example():
+    """The example map and its model spec (for reading its scenario file)."""
+    cmap = load_map(ROOT / "models/havndal.yaml")
+    return cmap, build_spec(cmap)

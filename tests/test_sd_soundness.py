@@ -177,8 +177,11 @@ def test_xmile_and_mdl_give_the_same_trajectories(tmp_path):
     cmap.add_link("2 grupper (antal)", "children_mental_health", "+", strength="weak")
     spec = build_spec(cmap)
     write_model(spec, tmp_path, stem="model")
-    settings = {"level_craft_cafe": 1, "start_craft_cafe": 6, "ramp_craft_cafe": 12, "push_sleep": -0.05,
-                "parents_resources": 1.1, spec.links[0].param: 0.6}
+    exposed = {var: spec.variables[spec.copies(var).get("exposed", var)] for var in ("craft_cafe", "sleep",
+                                                                                    "parents_resources")}
+    settings = {exposed["craft_cafe"].params["level"]: 1, exposed["craft_cafe"].params["start"]: 6,
+                exposed["craft_cafe"].params["ramp"]: 12, exposed["sleep"].params["push"]: -0.05,
+                exposed["parents_resources"].params["value"]: 1.1, spec.links[0].param: 0.6}  # the example has segments
     trajectories = []
     for suffix in ("xmile", "mdl"):
         model = load_model_file(tmp_path / f"model.{suffix}")

@@ -51,6 +51,7 @@ from gmb.analysis.signed import analysis_graph, link_sign, resolve_variable
 from gmb.errors import GmbError
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.schema import strength_ranges
+from gmb.maps.segments import without_segments
 from gmb.sd.linear import Linearisation, LinearModel
 from gmb.sd.spec import ModelSpec, build_spec
 from gmb.sd.stability import STABLE, block_growth, spectral_blocks
@@ -247,7 +248,8 @@ def press_response(cmap: CausalMap, outcome: str | None = None, samples: int = 1
                    seed: int | None = None, weights: str = "uniform") -> PressResponse:
     """For a sustained push on each variable, the share of stable weight samples (drawn as
     ``weights`` says, :data:`WEIGHTS`) in which ``outcome`` (id or label; default: the map's first
-    outcome) rises in the long run."""
+    outcome) rises in the long run. The map's groups of children (segments) are not told apart: the
+    directions are those of its structure."""
     graph = analysis_graph(cmap)
     if outcome is None:
         if not cmap.outcome:
@@ -259,7 +261,7 @@ def press_response(cmap: CausalMap, outcome: str | None = None, samples: int = 1
                        "move it; add links into it or choose another outcome")
     if samples < 1:
         raise GmbError(f"the number of samples must be at least 1, not {samples}")
-    spec = build_spec(cmap, unknown_links="include")
+    spec = build_spec(without_segments(cmap), unknown_links="include")  # the map's structure, one population
     index = {v: i for i, v in enumerate(cmap.variables)}
     links = [(link.param, index[link.target], index[link.source], link.sign, link.flow) for link in spec.links]
     pushed = [var for var in cmap.variables if var != target]

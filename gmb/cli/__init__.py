@@ -29,6 +29,7 @@ COMMAND_MODULES = {
     "gmb.cli.leverage": ("leverage",),
     "gmb.cli.ideas": ("ideas",),  # the ideas group: rank (from gmb.cli.leverage), add, set, list, check
     "gmb.cli.scenarios": ("scenario",),
+    "gmb.cli.segments": ("segment",),
 }
 """Which module holds each command: a command's module is imported only when it runs, so that
 ``gmb link add`` does not pay for numpy and PySD."""

@@ -27,8 +27,12 @@ from gmb.maps.store import load_map
                    "in_degree or out_degree.")
 @click.option("--max-loops", default=200, show_default=True, type=click.IntRange(1),
               help="At most this many loops in the loop explorer.")
+@click.option("--workshop", type=click.Path(path_type=str),
+              help="The site's workshop record (its folder, e.g. workshops/havndal): the guide tells when the map "
+                   "was drawn and who took part.")
+@click.option("--no-play", is_flag=True, help="Leave out play mode (its precomputed runs make the page larger).")
 @force_option
-def html_command(map_path, out, lang, results, scenarios, size_by, max_loops, force):
+def html_command(map_path, out, lang, results, scenarios, size_by, max_loops, workshop, no_play, force):
     """Write the map as one interactive HTML page that works offline.
 
     With --results (a folder 'gmb simulate -o' wrote) the page also charts the outcome under each scenario.
@@ -38,7 +42,7 @@ def html_command(map_path, out, lang, results, scenarios, size_by, max_loops, fo
       gmb html models/havndal.yaml -o havndal.html
       gmb simulate models/havndal.yaml --scenarios workshops/havndal/scenarios.yaml -o out/havndal
       gmb html models/havndal.yaml -o havndal-en.html --lang en --results out/havndal \\
-        --scenarios workshops/havndal/scenarios.yaml
+        --scenarios workshops/havndal/scenarios.yaml --workshop workshops/havndal
     """
     from gmb.render.html import write_html
 
@@ -48,7 +52,7 @@ def html_command(map_path, out, lang, results, scenarios, size_by, max_loops, fo
     language = map_language(cmap, lang, map_path)
     with guarded_outputs(map_path, scenarios, results and os.path.join(results, "results.csv"), force=force):
         files = write_html(cmap, out, language=language, results=results, scenarios=scenarios,
-                           size_by=size_by, max_loops=max_loops)
+                           size_by=size_by, max_loops=max_loops, workshop=workshop, play=not no_play)
     click.echo(f"wrote {', '.join(files)}")
 
 

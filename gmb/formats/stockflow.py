@@ -196,7 +196,8 @@ class StockFlowModel:
             attrs["kind"] = "constant"
             attrs["initial"] = values[key]
         elif var.expr is not None:
-            text, missing = to_map_equation(var.expr, id_of, self.start_time, self.lookups)
+            text, missing = to_map_equation(var.expr, id_of, self.start_time, self.lookups, self._dialect(),
+                                            {"final time": self.stop_time, "saveper": self.saveper})
             if text is not None:
                 attrs["equation"] = text
             else:
@@ -205,6 +206,9 @@ class StockFlowModel:
                     attrs["initial"] = values[key]
         attrs.update({k: v for k, v in var.attrs.items() if v not in (None, "")})
         return attrs
+
+    def _dialect(self) -> str:
+        return "vensim" if Path(self.path).suffix.lower() == ".mdl" else "xmile"
 
     def _links_into(self, key: str, var: SFVariable, run: Baseline) -> dict[str, dict]:
         links: dict[str, dict] = {}

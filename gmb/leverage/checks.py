@@ -143,9 +143,8 @@ def _one_blas_thread():
     eigenvalues take ~10 ms on one thread, longer on two that compete with the simulation or other
     workers); the original limits come back when the last checking thread (Dask) leaves."""
     with _LOCK:
-        if not _BLAS["users"]:
-            _BLAS.setdefault("controller", ThreadpoolController())
-            _BLAS["limits"] = _BLAS["controller"].limit(limits=1, user_api="blas")
+        if not _BLAS["users"]:  # the libraries loaded now (scipy may have brought its own BLAS since)
+            _BLAS["limits"] = ThreadpoolController().limit(limits=1, user_api="blas")
         _BLAS["users"] += 1
     try:
         yield

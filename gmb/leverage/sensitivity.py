@@ -120,24 +120,30 @@ class Sensitivity:
 def factors(setup: Setup, candidates: Sequence[Candidate] = (), extra: int = 0) -> list[Factor]:
     """The judgements a run varies (see the module notes), in a fixed order; ``extra`` ranges are
     read by the candidates' terms (an idea's strength)."""
-    unc, found = setup.uncertainty, []
+    unc, found, original = setup.uncertainty, [], _original(setup)
     links = {link.param: link for link in setup.spec.links}
     for l, param in enumerate(unc.params):
-        link = links[param]
+        source, target = original(links[param].source), original(links[param].target)
         if unc.named[l] and unc.bounds[l, :, 1].max() > unc.bounds[l, :, 0].min():
-            found.append(Factor("strength", link.source, link.target))
+            found.append(Factor("strength", source, target))
         if unc.structure and unc.disputed[l]:
-            found.append(Factor("presence", link.source, link.target))
+            found.append(Factor("presence", source, target))
         if unc.structure and unc.unknown[l]:
-            found.append(Factor("sign", link.source, link.target))
+            found.append(Factor("sign", source, target))
     if unc.named.any() and unc.scale[1] > unc.scale[0]:
         found.append(Factor("scale"))
-    found += [Factor("adjust_time", variable=var) for var in unc.index_vars]
-    pushed = {var.params.get("push"): var.id for var in setup.spec.variables.values()}
+    found += [Factor("adjust_time", variable=original(var)) for var in unc.index_vars]
+    pushed = {var.params.get("push"): original(var.id) for var in setup.spec.variables.values()}
     for j in range(extra):
         idea, term = next((c, t) for c in candidates for t in c.terms if t.draw == j)
         found.append(Factor("idea", variable=pushed.get(term.param), idea=idea.id))
-    return found
+    return list(dict.fromkeys(found))  # a link's (a variable's) copies in the segments: one judgement
+
+
+def _original(setup: Setup):
+    """The map's variable a model variable stands for (a segment's copy: its variable)."""
+    seg = setup.spec.segmentation
+    return seg.original if seg else (lambda var: var)
 
 
 def versions(setup: Setup, found: Sequence[Factor], x: np.ndarray,
@@ -150,10 +156,10 @@ def versions(setup: Setup, found: Sequence[Factor], x: np.ndarray,
         return x[:, column[key]] if key in column else np.full(len(x), default)
 
     weights = np.empty((len(x), len(unc.params)))
-    links = {link.param: link for link in setup.spec.links}
+    links, original = {link.param: link for link in setup.spec.links}, _original(setup)
     factor = unc.scale[0] + at("scale", 0.5) * (unc.scale[1] - unc.scale[0])
     for l, param in enumerate(unc.params):
-        where = f"{links[param].source}->{links[param].target}"
+        where = f"{original(links[param].source)}->{original(links[param].target)}"
         weights[:, l] = _quantile(unc.bounds[l], unc.misjudge, at(f"strength:{where}", 0.5))
         weights[:, l] *= factor if unc.named[l] else 1.0
         if unc.structure:
@@ -164,7 +170,7 @@ def versions(setup: Setup, found: Sequence[Factor], x: np.ndarray,
     for inflows, outflows in unc.balanced:  # stocks at rest stay at rest, as in the Monte Carlo
         gain, loss = weights[:, inflows[0]] @ inflows[1], weights[:, outflows[0]] @ outflows[1]
         weights[:, outflows[0]] *= np.divide(gain, loss, out=np.ones_like(gain), where=(gain > 0) & (loss > 0))[:, None]
-    taus = {var: tau * TAU_FACTOR ** (2 * at(f"adjust_time:{var}", 0.5) - 1)
+    taus = {var: tau * TAU_FACTOR ** (2 * at(f"adjust_time:{original(var)}", 0.5) - 1)
             for var, tau in zip(unc.index_vars, unc.taus)}
     ideas = [f for f in found if f.kind == "idea"]
     drawn = np.stack([lo + x[:, column[f.key]] * (hi - lo) for f, (lo, hi) in zip(ideas, extra)], axis=1) \

@@ -48,7 +48,8 @@ COLUMNS = {
     "offer": ("slags tiltag", "kind of action"), "gap": ("forskel", "gap"),
     "gap_change": ("ændring i forskel", "change of gap"), "ratio": ("forhold", "ratio"),
     "ratio_change": ("ændring i forhold", "change of ratio"), "gap_verdict": ("forskellen bliver", "the gap"),
-    "gap_median": ("ændring i forskel", "change of gap"), "gap_p05": ("ændring i forskel 5 %", "change of gap 5%"),
+    "gap_median": ("ændring i forskel (median)", "change of gap (median)"),
+    "gap_p05": ("ændring i forskel 5 %", "change of gap 5%"),
     "gap_p95": ("ændring i forskel 95 %", "change of gap 95%"),
     "p_narrows": ("P(mindsker forskellen)", "P(narrows the gap)"), "gap_rank": ("nr efter forskel", "rank by gap"),
     "gap_quadrant": ("gennemsnit og forskel", "average and gap"),
@@ -157,4 +158,13 @@ def _columns(data: bytes | str) -> tuple[str, ...] | None:
     if not line:
         return None
     cells = max((next(csv.reader([line], delimiter=d)) for d in (",", ";")), key=len)
-    return tuple(_KEYS.get(unescape(cell), unescape(cell)) for cell in cells)
+    return tuple(_key(unescape(cell)) for cell in cells)
+
+
+def _key(name: str) -> str:
+    """A column name's key; a name made of a known column and a label (``værdi: Øvrige børn``, a group's
+    value in ``summary.csv``) is known by its column (``value:``), in either language."""
+    if name in _KEYS:
+        return _KEYS[name]
+    head, sep, _ = name.partition(": ")
+    return f"{_KEYS[head]}:" if sep and head in _KEYS else name

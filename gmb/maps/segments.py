@@ -32,7 +32,7 @@ Example
 >>> cmap.meta["segments"] = {"poor": {"label": "Poor", "share": 0.25}, "rich": {"label": "Rich", "share": 0.75}}
 >>> flat, seg = expand(cmap)
 >>> sorted(flat.graph), flat.graph.nodes["mood"]["equation"]
-(['mood', 'mood__poor', 'mood__rich', 'trail', 'walks', 'walks__poor', 'walks__rich'], '0.25 * mood__poor + 0.75 * mood__rich')
+(['mood', 'mood__poor', 'mood__rich', 'trail', 'walks', 'walks__poor', 'walks__rich'], '0.25 * "mood__poor" + 0.75 * "mood__rich"')
 >>> sorted((u, v) for u, v, _ in flat.links())
 [('trail', 'walks__poor'), ('trail', 'walks__rich'), ('walks__poor', 'mood__poor'), ('walks__rich', 'mood__rich')]
 >>> seg.copies["mood"], seg.shares
@@ -49,7 +49,7 @@ from gmb.errors import MapFileError
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.problems import Problem
 
-__all__ = ["Segmentation", "expand", "segment_problems", "segmented_variables", "copy_id", "SEPARATOR", "ALL",
+__all__ = ["Segmentation", "expand", "without_segments", "segment_problems", "segmented_variables", "copy_id", "SEPARATOR", "ALL",
            "SEGMENT_KEYS", "VARIABLE_SEGMENT_KEYS", "LINK_SEGMENT_KEYS"]
 
 SEPARATOR = "__"
@@ -176,6 +176,19 @@ def segment_problems(cmap: CausalMap) -> list[Problem]:
     return problems
 
 
+def without_segments(cmap: CausalMap) -> CausalMap:
+    """The map as one population: a copy without its ``segments:`` block and per-segment keys (the map
+    itself if it has none), for analyses of the map's own structure (``gmb press``)."""
+    if not cmap.meta.get("segments"):
+        return cmap
+    plain = cmap.copy()
+    del plain.meta["segments"]
+    for _, attrs in [*plain.graph.nodes(data=True), *((None, a) for _, _, a in plain.links())]:
+        attrs.pop("segmented", None)
+        attrs.pop("by_segment", None)
+    return plain
+
+
 def expand(cmap: CausalMap) -> tuple[CausalMap, Segmentation | None]:
     """The flat map the simulator runs, and how it was told apart (``None`` and the map itself without
     segments). A map whose segments have errors is refused with the first (file and line)."""
@@ -203,7 +216,7 @@ def expand(cmap: CausalMap) -> tuple[CausalMap, Segmentation | None]:
             seg.copies[var][s] = copy_id(var, s)
             if origin and var in origin.variable_lines:  # errors in a copy point at the variable's line
                 origin.variable_lines[copy_id(var, s)] = origin.variable_lines[var]
-        average = " + ".join(f"{seg.shares[s]:.17g} * {copy_id(var, s)}" for s in seg.ids)
+        average = " + ".join(f'{seg.shares[s]:.17g} * "{copy_id(var, s)}"' for s in seg.ids)
         flat.graph.add_node(var, **{k: v for k, v in plain.items() if k not in ("kind", "adjust_time", "min", "max")},
                             equation=average)
     for u, v, attrs in cmap.links():

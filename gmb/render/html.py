@@ -10,9 +10,15 @@ escaped as ``\\uXXXX``, read with ``JSON.parse`` and put into the page with ``te
 The static HTML holds no user text at all. The page's scripts run under CSP hashes, so even a
 hostile label that somehow became markup could not run.
 
-The page (script in ``assets/explorer.js``) has a loop explorer (choosing a loop highlights its
-variables and arrows and tells its story), a da/en language switch, a search box, a legend, an
-accessible text version of the map, and with simulation results small charts of the outcome.
+The page (scripts in ``assets/*.js``, joined in :data:`SCRIPTS` order into one script that shares one
+scope) opens with a first-visit guide (:mod:`~gmb.render.guide`), then the map with a legend beside it,
+a story mode stepping through the facilitator's named loops (or the most telling ones through the
+outcome, :func:`~gmb.render.stories.story_steps`), every loop behind "Vis alle løkker", a play mode
+that shows a push travel along the arrows (precomputed by :mod:`~gmb.render.play`), a da/en switch, a
+search box, an accessible text version with the workshop's voices, and with simulation results charts
+of the outcome (per group of children and the gap in words on a map with segments,
+:mod:`~gmb.render.gap_charts`). The chosen loop, variable, story step and language live in the URL
+fragment; a print stylesheet fits the map, legend, stories and charts on a few A4 pages.
 
 Example
 -------
@@ -46,31 +52,41 @@ from gmb.analysis.signed import link_sign
 from gmb.errors import GmbError
 from gmb.maps.causalmap import CausalMap
 from gmb.maps.outpaths import write_output
+from gmb.render.guide import guide_data, voice
 from gmb.render.layout import PORTRAIT, layout_positions, saved_positions
-from gmb.render.stories import chain_text, is_delayed, loop_count_text, loop_story
-from gmb.render.style import NO_THEME_COLOR, POLARITY_COLORS, POLARITY_MARKS, arrow_width, darker, theme_colors
+from gmb.render.stories import chain_text, is_delayed, loop_count_text, loop_story, story_steps
+from gmb.render.style import NO_THEME_COLOR, POLARITY_COLORS, arrow_width, darker, theme_colors
 
 __all__ = ["render_html", "write_html", "page_data", "script_json", "SIZE_MEASURES"]
 
 SIZE_MEASURES = ("loops", "degree", "betweenness", "closeness", "reach", "in_degree", "out_degree")
 """Centrality columns that can set the size of the dots (see :mod:`gmb.analysis.centrality`)."""
+SCRIPTS = ("words.js", "explorer.js", "marks.js", "details.js", "lists.js", "charts.js", "gapcharts.js", "story.js",
+           "guide.js", "play.js", "touch.js", "share.js", "main.js")
+"""The page's own script files, joined in this order inside one function (they share its scope)."""
+STYLES = ("explorer.css", "panels.css", "phone.css", "print.css")
+"""The page's own style sheets, joined in this order."""
 MIN_SIZE, MAX_SIZE = 14, 34
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
 def render_html(cmap: CausalMap, language: str | None = None, results: str | os.PathLike | None = None,
                 scenarios: str | os.PathLike | None = None, size_by: str = "loops", max_loops: int = 200,
-                max_loop_length: int | None = MAX_LENGTH) -> str:
+                max_loop_length: int | None = MAX_LENGTH, workshop: str | os.PathLike | None = None,
+                play: bool = True) -> str:
     """The page's full text. ``language`` is the one it opens in (default: the map's first).
 
     ``results`` is a directory written by ``gmb simulate`` (its ``results.csv``) and ``scenarios``
     the scenario file it ran, for the scenarios' names; ``size_by`` the centrality column that sets
-    node sizes; ``max_loops`` / ``max_loop_length`` bound the loop list.
+    node sizes; ``max_loops`` / ``max_loop_length`` bound the loop list; ``workshop`` is the site's
+    workshop record (its folder or ``workshop.yaml``) the guide tells the map's origin from; ``play``
+    whether to add play mode's precomputed runs.
     """
-    data = page_data(cmap, language, results, scenarios, size_by, max_loops, max_loop_length)
-    css = _asset("explorer.css")
+    data = page_data(cmap, language, results, scenarios, size_by, max_loops, max_loop_length, workshop, play)
+    css = "\n".join(_asset(name) for name in STYLES)
     vis_css = _vis_asset("vis-network.css")
-    scripts = [_vis_asset("vis-network.min.js"), _asset("explorer.js")]
+    app = '(function () {\n  "use strict";\n' + "\n".join(_asset(name) for name in SCRIPTS) + "\n})();\n"
+    scripts = [_vis_asset("vis-network.min.js"), app]
     for text in scripts:
         if "</script" in text.lower():
             raise GmbError("a bundled script contains '</script'; reinstall gmb and pyvis")
@@ -110,7 +126,7 @@ def script_json(data) -> str:
 
 
 def page_data(cmap: CausalMap, language: str | None = None, results=None, scenarios=None, size_by: str = "loops",
-              max_loops: int = 200, max_loop_length: int | None = MAX_LENGTH) -> dict:
+              max_loops: int = 200, max_loop_length: int | None = MAX_LENGTH, workshop=None, play: bool = True) -> dict:
     """Everything the page shows, as plain data (the JSON block of the page).
 
     ``loopCount`` is the map's loops as every command counts them (:func:`gmb.analysis.loopset.map_loops`)
@@ -129,6 +145,7 @@ def page_data(cmap: CausalMap, language: str | None = None, results=None, scenar
     found = map_loops(cmap, max_length=max_loop_length, listed=max_loops)
     measure = {row["id"]: row.get(size_by) or 0 for row in centrality_table(cmap, found)}
     nodes, edges, edge_ids = _network(cmap, language, measure)
+    loops = _loop_data(cmap, languages, edge_ids, found)
     return {
         "language": language,
         "languages": languages,
@@ -142,8 +159,12 @@ def page_data(cmap: CausalMap, language: str | None = None, results=None, scenar
         "sizeBy": size_by,
         "portrait": None if saved_positions(cmap) else
         {var: list(xy) for var, xy in layout_positions(cmap, aspect=PORTRAIT).items()},
-        **_loop_data(cmap, languages, edge_ids, found),
+        **loops,
+        "story": story_steps(loops["loops"], sum(1 for loop in loops["loops"] if loop["named"]), cmap.outcome),
+        "guide": guide_data(cmap, edge_ids, workshop),
         "charts": _charts(cmap, results, scenarios, languages) if results is not None else [],
+        "segmentCharts": _segment_charts(cmap, results, scenarios, languages) if results is not None else [],
+        "play": _play(cmap, scenarios) if play else None,
     }
 
 
@@ -173,8 +194,8 @@ def _network(cmap: CausalMap, language: str, measure: dict) -> tuple[list[dict],
         color = POLARITY_COLORS[sign]
         edge_ids[u, v] = f"e{number}"
         net.add_edge(u, v, id=f"e{number}", color={"color": color, "highlight": color, "hover": color},
-                     label=POLARITY_MARKS[sign] + (" ||" if delayed else ""), width=arrow_width(attrs.get("strength")),
-                     dashes=[7, 5] if delayed else False, font={"color": color})
+                     width=arrow_width(attrs.get("strength")), dashes=[7, 5] if delayed else False,
+                     polarity=sign)
     nodes, edges = net.get_network_data()[:2]
     return nodes, edges, edge_ids
 
@@ -195,12 +216,12 @@ def _variable(cmap: CausalMap, var: str, languages: list[str]) -> dict:
 
 
 def _link(cmap: CausalMap, u: str, v: str, attrs: dict, edge_id: str, languages: list[str]) -> dict:
-    source = attrs.get("source") if isinstance(attrs.get("source"), dict) else {}
+    said = voice(attrs)
     return {"id": edge_id, "from": u, "to": v,
             "polarity": link_sign(attrs),
             "delay": is_delayed(attrs.get("delay")),
             "notes": {lang: cmap.text(attrs.get("notes"), lang) for lang in languages},
-            "quote": cmap.text(source.get("quote"))}
+            "quote": said.pop("quote", ""), "who": said}
 
 
 def _loop_data(cmap: CausalMap, languages: list[str], edge_ids: dict, listing) -> dict:
@@ -220,7 +241,7 @@ def _loop_data(cmap: CausalMap, languages: list[str], edge_ids: dict, listing) -
         written = cmap.loops.get(loop.id) or {}
         chain = _from_outcome(loop.variables, cmap.outcome)
         loops.append({
-            "id": loop.id, "kind": loop.polarity, "variables": list(chain),
+            "id": loop.id, "kind": loop.polarity, "variables": list(chain), "named": loop.id in cmap.loops,
             "links": [edge_ids[link] for link in loop.links()],
             "name": {lang: cmap.text(written.get("name"), lang) for lang in languages} if written.get("name") else None,
             "chain": {lang: chain_text(cmap, chain, lang) for lang in languages},
@@ -250,18 +271,30 @@ def _charts(cmap: CausalMap, results, scenarios, languages: list[str]) -> list[d
     return outcome_charts(cmap, results, languages, scenarios)
 
 
+def _segment_charts(cmap: CausalMap, results, scenarios, languages: list[str]) -> list[dict]:
+    from gmb.render.gap_charts import segment_charts
+
+    return segment_charts(cmap, results, languages, scenarios)
+
+
+def _play(cmap: CausalMap, scenarios) -> dict | None:
+    from gmb.render.play import play_data
+
+    return play_data(cmap, scenarios)
+
+
 def _vis_options() -> dict:
     return {
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
         "interaction": {"hover": True, "tooltipDelay": 150, "multiselect": False, "navigationButtons": False,
+                        "dragNodes": False,
                         "keyboard": {"enabled": False}, "zoomSpeed": 0.6},
         "nodes": {"font": {"face": FONT, "size": 19, "color": "#1f2933", "strokeWidth": 4,
                            "strokeColor": "#ffffff"},
                   "widthConstraint": {"maximum": 210}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.7}},
                   "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.12},
-                  "font": {"face": FONT, "size": 17, "strokeWidth": 5, "strokeColor": "#ffffff"},
                   "selectionWidth": 0, "hoverWidth": 0.5},
     }
 

@@ -130,7 +130,8 @@ NOTES = {
         "today": "1 er niveauet i dag, og ",
         "files": "Filerne ligger i {folder}: {files}.", "no_files": "Gem tallene og graferne med -o MAPPE.",
         "and": "og", "roles": {"results.csv": "alle tal", "summary.csv": "tabellen", "bands.csv": "båndene",
-                               "ASSUMPTIONS.md": "antagelserne", ".png": "grafen"},
+                               "ASSUMPTIONS.md": "antagelserne", ".png": "grafen",
+                               "_segments.png": "grupperne", "_gap.png": "forskellen mellem grupperne"},
         "band": "Båndet (5–95 %) er over {used} udgaver af kortet (seed {seed}); {checks}.",
         "checked": "alle udgaver tjekket: {checks}", "counts": "{unstable} af {samples} udgaver ustabile, "
                                                                 "{restless} ikke i hvile",
@@ -157,7 +158,8 @@ NOTES = {
         "today": "1 is today's level, and ",
         "files": "The files are in {folder}: {files}.", "no_files": "Save the numbers and charts with -o DIR.",
         "and": "and", "roles": {"results.csv": "every number", "summary.csv": "the table", "bands.csv": "the bands",
-                                "ASSUMPTIONS.md": "the assumptions", ".png": "the chart"},
+                                "ASSUMPTIONS.md": "the assumptions", ".png": "the chart",
+                                "_segments.png": "the groups", "_gap.png": "the gap between the groups"},
         "band": "The band (5–95%) is over {used} versions of the map (seed {seed}); {checks}.",
         "checked": "every sample checked: {checks}", "counts": "{unstable} of {samples} samples unstable, "
                                                                 "{restless} not at rest",
@@ -204,10 +206,15 @@ def files_note(folder: str | None, names: list[str], lang: str | None) -> str:
     if not folder:
         return said["no_files"]
     roles = said["roles"]
-    items = [f"{name} ({roles.get(name) or roles['.png']})" if name in roles or name.endswith(".png") else name
-             for name in names]
+    items = [f"{name} ({roles.get(name) or roles.get(_suffix(name)) or roles['.png']})"
+             if name in roles or name.endswith(".png") else name for name in names]
     listed = f"{', '.join(items[:-1])} {said['and']} {items[-1]}" if len(items) > 1 else "".join(items)
     return said["files"].format(folder=folder, files=listed)
+
+
+def _suffix(name: str) -> str:
+    """A picture's role by its name's end: ``mood_gap.png`` → ``_gap.png``."""
+    return next((end for end in ("_segments.png", "_gap.png") if name.endswith(end)), ".png")
 
 
 def checks_note(samples: int, unstable: int, restless: int, unchecked: int, excluded: int, lang: str | None,

@@ -173,6 +173,9 @@ class BatchModel:
             if (t.cause[0] if isinstance(t.cause, tuple) else t.cause) not in self.rows:
                 self._refuse(owner[t.target], f"its cause {t.cause} is not a variable")
         self._equation_code = [(self.rows[v.name], self._compile(self._equations[v.id], v)) for v in equations]
+        self._equation_refs = {self.rows[v.name]: {self.rows[self.spec.variables[ref].name]
+                                                   for ref in references(self._equations[v.id]) if ref in self._equations}
+                               for v in equations}
         # Slot j holds the j-th link of every state that has more than j: one contiguous slice.
         self._terms, self._slots, start = [], [], 0
         for group in groups:
@@ -224,11 +227,12 @@ class BatchModel:
         runs, inputs = self._inputs(settings, adjust_times or {})
         out = np.empty((len(kept), runs, len(saved)))
         out_rows = np.array([self.rows[self.spec.variables[var].name] for var in kept], dtype=np.intp)
+        equations = self._needed(out_rows)
         columns = {step: column for column, step in enumerate(saved)}
         with np.errstate(all="ignore"):  # a ramp of 0 divides by 0 in the branch np.where drops
             for start in range(0, runs, BLOCK):
                 block = slice(start, min(start + BLOCK, runs))
-                self._simulate(inputs, block, steps, dt, columns, out_rows, out[:, block])
+                self._simulate(inputs, block, steps, dt, columns, out_rows, out[:, block], equations=equations)
         return BatchRun(times, {var: out[i] for i, var in enumerate(kept)})
 
     def _inputs(self, settings, adjust_times) -> tuple[int, dict]:
@@ -256,10 +260,25 @@ class BatchModel:
             self._simulate(inputs, slice(0, z.shape[1]), 1, 1.0, {}, np.empty(0, np.intp), np.empty(0), start=z)
         return z - states
 
+    def _needed(self, out_rows: np.ndarray) -> list:
+        """The equations to evaluate each step: those the states' links and delays read, those kept as
+        outputs, and the equations they read in turn (e.g. a segment's average that nothing reads is skipped)."""
+        wanted = {int(row) for sources in self._slot_sources for row in sources} | set(map(int, out_rows))
+        wanted |= set(map(int, self._stage_inputs))
+        todo = [row for row in wanted if row in self._equation_refs]
+        while todo:
+            for ref in self._equation_refs[todo.pop()]:
+                if ref not in wanted:
+                    wanted.add(ref)
+                    todo.append(ref)
+        return [(row, code) for row, code in self._equation_code if row in wanted]
+
     def _simulate(self, inputs: dict, block: slice, steps: int, dt: float, saved: dict[int, int],
-                  out_rows: np.ndarray, out: np.ndarray, start: np.ndarray | None = None) -> None:
+                  out_rows: np.ndarray, out: np.ndarray, start: np.ndarray | None = None,
+                  equations: list | None = None) -> None:
         """Step the runs of ``block`` from 0 to ``steps``, keeping ``out_rows`` at the ``saved`` steps
-        (from the states ``start`` if given, which then receives the last states)."""
+        (from the states ``start`` if given, which then receives the last states); ``equations`` are
+        those to evaluate (default all)."""
         runs = block.stop - block.start
 
         def column(operands, keys=None) -> np.ndarray:
@@ -313,7 +332,7 @@ class BatchModel:
             frame.time = time
             if not action.constant:
                 z[action_rows] = action.at(step)
-            for row, code in self._equation_code:
+            for row, code in self._equation_code if equations is None else equations:
                 z[row] = code(frame)
             if step in saved:
                 out[:, :, saved[step]] = z[out_rows]

@@ -175,8 +175,11 @@ class _Parser:
             if not self.accept(")"):
                 self.fail("expected ')'")
             return node
-        if kind == "name" and value.upper() == "IF":  # IF THEN ELSE(c, a, b)
-            self.i += 2
+        if kind == "name" and value.upper() == "IF":
+            if not (self.word("THEN") and self.word("ELSE", 1)):
+                self.i -= 1
+                return self.expression()  # IF c THEN a ELSE b inside an expression
+            self.i += 2  # IF THEN ELSE(c, a, b)
             if not self.accept("("):
                 self.fail("expected '(' after IF THEN ELSE")
             return IfElse(*self.arguments("IF THEN ELSE", 3, 3))

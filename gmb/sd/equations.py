@@ -83,9 +83,9 @@ def evaluate(node: Node, value_of: Callable[[str], float], time: float = 0.0, dt
     try:
         with np.errstate(all="raise"):
             result = _evaluate(node, value_of, time, dt)
-    except (ZeroDivisionError, FloatingPointError):
-        raise EquationError("divides by zero or cannot be computed") from None
-    except (OverflowError, ValueError) as exc:
+    except ZeroDivisionError:
+        raise EquationError("divides by zero") from None
+    except (OverflowError, ValueError, FloatingPointError) as exc:
         raise EquationError(f"cannot be computed ({exc})") from None
     if isinstance(result, complex) or not math.isfinite(result):
         raise EquationError("gives no finite real number")
@@ -130,5 +130,7 @@ def _evaluate(node: Node, value_of, time, dt):
         spec = FUNCTIONS[node.func]
         if spec.kind == "state":
             return of(node.args[spec.starts])
-        return float(compute(node.func, [float(of(a)) for a in node.args], time, dt))
+        args = [np.float64(of(a)) for a in node.args]
+        with np.errstate(all="ignore"):  # e.g. XIDZ computes the division it then drops
+            return float(compute(node.func, args, time, dt))
     return of(node.initial)  # Smooth3 starts at its initial value

@@ -24,7 +24,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
-from gmb.sd.equations import BinOp, Call, Compare, Ident, IfElse, Node, Num, Smooth3, Time
+from gmb.sd.equations import BinOp, Call, Compare, Ident, IfElse, Lookup, Node, Num, Smooth3, Time
 from gmb.sd.spec import Link, ModelSpec, Variable
 from gmb.sd.units import DIMENSIONLESS, divide, format_units, parse_units
 
@@ -101,7 +101,39 @@ def file_elements(spec: ModelSpec, tunable: set[str] | None = None) -> list[Elem
 
     kept = [e if e.kind == "aux" and isinstance(e.equation, Num) else dataclasses.replace(e, equation=named(e.equation))
             for e in elements]
-    return kept + list(constants.values())
+    return _tables(kept, taken) + list(constants.values())
+
+
+def _tables(elements: list[Element], taken: set[str]) -> list[Element]:
+    """Each lookup inside an equation as an element of its own (``x_lookup``), as both file formats
+    hold a table only as a whole element (XMILE's ``<gf>``, Vensim's ``WITH LOOKUP``)."""
+    out: list[Element] = []
+
+    def hoist(node, owner: Element):
+        if isinstance(node, Lookup):
+            name, n = f"{owner.name}_lookup", 1
+            while name in taken:
+                n += 1
+                name = f"{owner.name}_lookup_{n}"
+            taken.add(name)
+            out.append(Element(name, "aux", Lookup(hoist(node.arg, owner), node.points), DIMENSIONLESS,
+                               f"a table of {owner.doc}"))
+            return Ident(name)
+        if isinstance(node, tuple):
+            return tuple(hoist(child, owner) for child in node)
+        if dataclasses.is_dataclass(node) and not isinstance(node, Num):
+            return dataclasses.replace(node, **{f.name: hoist(getattr(node, f.name), owner)
+                                                for f in dataclasses.fields(node)})
+        return node
+
+    for element in elements:
+        equation = element.equation
+        if isinstance(equation, Lookup):
+            equation = Lookup(hoist(equation.arg, element), equation.points)
+        else:
+            equation = hoist(equation, element)
+        out.append(dataclasses.replace(element, equation=equation))
+    return out
 
 
 class _Inputs:

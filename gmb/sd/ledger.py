@@ -122,11 +122,31 @@ def _assumes(spec: ModelSpec, moving: list[str]) -> list[str]:
         "--band`: with the disputed structure drawn (the default), each link of low confidence (`low`, or a "
         "number below 1/3) is present in half of the draws and absent in the other half; other links are "
         "always present",
-        "One homogeneous population: each variable is one average for everyone the map is about. Groups of "
-        "people (ages, neighbourhoods, …) are not told apart, so effects that differ between groups, or "
-        "cancel out between them, are not seen (gmb has no segments yet)",
+        _population(spec),
     ]
     return [line if line.startswith("  - ") else f"- {line}" for line in lines]
+
+
+def _population(spec: ModelSpec) -> str:
+    """One homogeneous population, or how the map's groups of children are told apart."""
+    seg = spec.segmentation
+    if seg is None:
+        return ("One homogeneous population: each variable is one average for everyone the map is about. Groups of "
+                "people (ages, neighbourhoods, …) are not told apart, so effects that differ between groups, or "
+                "cancel out between them, are not seen (gmb has no segments yet)")
+    groups = ", ".join(f"`{s}` ({100 * share:g} %)" for s, share in seg.shares.items())
+    return ("Groups of children told apart (segments): " + groups + ". Each per-segment variable has one copy per "
+            "group in the model, named `VARIABLE__GROUP` (flattened names rather than XMILE/Vensim subscripts: "
+            "the copies are ordinary variables, so PySD 3.14, gmb's numpy engine, Stella and Vensim all run the "
+            "same equations without depending on each tool's support for subscript ranges, and the two engines "
+            "can be compared variable by variable). The variable's own id holds the population-weighted average "
+            "of its copies (an auxiliary), which is what a shared variable (one value for the town) responds to "
+            "and what the outcome's average is. A link between per-segment variables acts within each group; a "
+            "shared cause acts on every group's copy. The groups differ only where the map says so (`by_segment`: "
+            "start values, adjust times, bounds, link strengths) and in whom a scenario reaches (`reach:`). "
+            "Because every effect is relative to a variable's own start, the same push moves a group that starts "
+            "lower by less in absolute terms: a universal push keeps the ratio between the groups and widens their "
+            "absolute gap. Everyone within a group is still one average")
 
 
 def _action_lines(spec: ModelSpec) -> list[str]:

@@ -9,7 +9,11 @@ value carries its partial derivatives, through the auxiliaries (indicated values
 not an approximation of it. The bounds of an index variable (or an ``equation:`` variable's
 ``min``/``max``) are taken as not reached ("below the bounds": at a bound the inside counts). An
 equation that has no derivative at the start (``MIN``/``MAX`` of two equal values, ``ABS`` or
-``SQRT`` of 0, a comparison at equality) raises :class:`NotLinearisable`, naming the variable.
+``SQRT`` of 0, a comparison at equality, a lookup at a corner, ``INTEGER`` of a whole number, a
+``STEP``/``RAMP``/``PULSE`` that switches exactly at time 0), an equation that reads ``DT``, or a
+delay or smooth inside an equation (a state of its own) raises :class:`NotLinearisable`, naming the
+variable and why. ``INITIAL(x)`` is x's start value, which the states' changes do not move
+(:mod:`gmb.sd.duals` holds the arithmetic).
 
 The inputs ``u`` are model constants (:meth:`ModelSpec.parameters`: a push, an action's level, a
 constant, a link's weight), an extra inflow into a stock, ``("inflow", id)``, or an amount added
@@ -47,7 +51,25 @@ from typing import Callable, Hashable, Mapping, Sequence
 import numpy as np
 
 from gmb.errors import GmbError
-from gmb.sd.equations import BinOp, Call, Compare, Ident, IfElse, Neg, Node, Num, Ref, Smooth3, Time
+from gmb.sd.builtins import FUNCTIONS
+from gmb.sd.duals import BINARY, CALLS, Dual, clip, if_else, logic, lookup, merge, scaled, time_function
+from gmb.sd.equations import (
+    BinOp,
+    Call,
+    Compare,
+    Dt,
+    Ident,
+    IfElse,
+    Logic,
+    Lookup,
+    Neg,
+    Node,
+    Num,
+    Ref,
+    Smooth3,
+    Time,
+    children,
+)
 from gmb.sd.forms import match_adjustment
 from gmb.sd.formulas import model_elements
 from gmb.sd.spec import DELAY_ORDER, ModelSpec
@@ -74,16 +96,7 @@ class Linearisation:
     D: np.ndarray
 
 
-class _Dual:
-    """A value (a number or K numbers) and its partial derivatives: ``{state index or input: value}``."""
-
-    __slots__ = ("v", "g")
-
-    def __init__(self, v, g: dict):
-        self.v, self.g = v, g
-
-
-Value = Callable[["_Context"], _Dual]
+Value = Callable[["_Context"], Dual]
 
 
 class _Context:
@@ -133,9 +146,9 @@ class LinearModel:
         fail = _failer(var)
         if isinstance(node, Num):
             value = float(node.value)
-            return lambda c: _Dual(value, {})
+            return lambda c: Dual(value, {})
         if isinstance(node, Time):
-            return lambda c: _Dual(0.0, {})
+            return lambda c: Dual(0.0, {})
         if isinstance(node, (Ref, Ident)):
             name = self.spec.variables[node.var].name if isinstance(node, Ref) else node.name
             return lambda c: c.values[name]
@@ -147,19 +160,36 @@ class LinearModel:
             return lambda c: c.stages[index]
         if isinstance(node, _Bounded):
             inner, lo, hi = self._compile(node.arg, var), node.lo, node.hi
-            return lambda c: _clip(inner(c), lo, hi)
+            return lambda c: clip(inner(c), lo, hi)
         if isinstance(node, Neg):
             arg = self._compile(node.arg, var)
-            return lambda c: _scaled(arg(c), -1.0)
+            return lambda c: scaled(arg(c), -1.0)
         if isinstance(node, (BinOp, Compare)):
-            op, left, right = _BINARY[node.op], self._compile(node.left, var), self._compile(node.right, var)
+            op, left, right = BINARY[node.op], self._compile(node.left, var), self._compile(node.right, var)
             return lambda c: op(left(c), right(c), fail)
-        if isinstance(node, Call) and node.func in _CALLS:
-            func, args = _CALLS[node.func], [self._compile(a, var) for a in node.args]
+        if isinstance(node, Dt):
+            fail("it reads DT, the run's time step, which a linearisation in continuous time does not have")
+        if isinstance(node, Logic):
+            op, args = node.op, [self._compile(a, var) for a in node.args]
+            return lambda c: logic(op, [a(c) for a in args])
+        if isinstance(node, Lookup):
+            arg, points = self._compile(node.arg, var), node.points
+            return lambda c: lookup(arg(c), points, fail)
+        if isinstance(node, Call) and node.func in CALLS:
+            func, args = CALLS[node.func], [self._compile(a, var) for a in node.args]
             return lambda c: func(*(a(c) for a in args), fail)
+        if isinstance(node, Call) and FUNCTIONS[node.func].kind == "time":
+            func, args = node.func, [self._compile(a, var) for a in node.args]
+            return lambda c: time_function(func, [a(c) for a in args], fail)
+        if isinstance(node, Call) and node.func == "INITIAL":
+            arg = self._compile(node.args[0], var)
+            return lambda c: _frozen(arg(c))
+        if isinstance(node, Call):
+            fail(f"{node.func} in an equation keeps a state of its own, which the linearisation does not model; "
+                 "give the delay a stock of the map instead")
         if isinstance(node, IfElse):
             cond, then, other = (self._compile(n, var) for n in (node.cond, node.then, node.other))
-            return lambda c: _if(cond(c), then, other, c)
+            return lambda c: if_else(cond(c), then, other, c)
         fail(f"{type(node).__name__.upper()} in its equation is not supported")
 
     # -- evaluating ------------------------------------------------------------------------
@@ -180,14 +210,14 @@ class LinearModel:
         if unknown:
             raise GmbError(f"unknown output {unknown[0]!r}; give variable ids of the model")
         shape = _shape([*settings.values(), *adjust_times.values()])
-        values = {name: _Dual(_array(settings.get(name, value)), {name: 1.0} if name in wanted else {})
+        values = {name: Dual(_array(settings.get(name, value)), {name: 1.0} if name in wanted else {})
                   for name, value in self.parameters.items()}
-        values |= {_tau(var): _Dual(_array(adjust_times.get(var, tau)), {}) for var, tau in self._taus.items()}
+        values |= {_tau(var): Dual(_array(adjust_times.get(var, tau)), {}) for var, tau in self._taus.items()}
         n_vars = len(self._stock_vars)
         initial = self._initial + [node.initial.value for node in self._smooths for _ in range(DELAY_ORDER)]
         for row, var in enumerate(self._stock_vars):
-            values[var.name] = _Dual(initial[row], {row: 1.0})
-        stages = [_Dual(node.initial.value, {n_vars + DELAY_ORDER * i + DELAY_ORDER - 1: 1.0})
+            values[var.name] = Dual(initial[row], {row: 1.0})
+        stages = [Dual(node.initial.value, {n_vars + DELAY_ORDER * i + DELAY_ORDER - 1: 1.0})
                   for i, node in enumerate(self._smooths)]
         context = _Context(values, stages)
         with np.errstate(all="ignore"):
@@ -195,14 +225,14 @@ class LinearModel:
                 values[name] = _checked(self._code[name](context), self._owner[name])
                 var = self.spec.variables[self._owner[name]]
                 if var.kind == "equation" and ("shift", var.id) in wanted:
-                    values[name].g = _merge(((1.0, values[name].g), (1.0, {("shift", var.id): 1.0})))
+                    values[name].g = merge(((1.0, values[name].g), (1.0, {("shift", var.id): 1.0})))
             rates = [self._rate(row, var, values, wanted) for row, var in enumerate(self._stock_vars)]
             for i, (node, code) in enumerate(zip(self._smooths, self._stage_code)):
                 rate, first = DELAY_ORDER / node.time.value, n_vars + DELAY_ORDER * i
                 cause = _checked(code(context), self._sources[i])
                 for k in range(DELAY_ORDER):
                     before = cause.g if k == 0 else {first + k - 1: 1.0}
-                    rates.append(_Dual(0.0, _merge(((rate, before), (-rate, {first + k: 1.0})))))
+                    rates.append(Dual(0.0, merge(((rate, before), (-rate, {first + k: 1.0})))))
         grads = [rate.g for rate in rates]
         outs = [values[self.spec.variables[var].name].g for var in outputs]
         states, keys = dict(zip(range(len(initial)), range(len(initial)))), {key: j for j, key in enumerate(inputs)}
@@ -210,12 +240,12 @@ class LinearModel:
                              _matrix(grads, keys, shape), list(outputs), _matrix(outs, states, shape),
                              _matrix(outs, keys, shape))
 
-    def _rate(self, row: int, var, values: dict, wanted: set) -> _Dual:
+    def _rate(self, row: int, var, values: dict, wanted: set) -> Dual:
         inflows, outflows = self._flows[row]
         parts = [(1.0, values[name].g) for name in inflows] + [(-1.0, values[name].g) for name in outflows]
         if ("inflow", var.id) in wanted:
             parts.append((1.0, {("inflow", var.id): 1.0}))
-        return _Dual(0.0, _merge(parts))
+        return Dual(0.0, merge(parts))
 
     def _pseudo(self, key) -> bool:
         kinds = {"inflow": "stock", "shift": "equation"}
@@ -261,10 +291,12 @@ def _names(node, spec: ModelSpec) -> set[str]:
         return set()
     if isinstance(node, _Bounded):
         return _names(node.arg, spec)
-    children = {Neg: ("arg",), BinOp: ("left", "right"), Compare: ("left", "right"), Call: (),
-                IfElse: ("cond", "then", "other")}.get(type(node), ())
-    parts = node.args if isinstance(node, Call) else [getattr(node, field) for field in children]
-    return set().union(*(_names(part, spec) for part in parts))
+    return set().union(*(_names(part, spec) for part in children(node)))
+
+
+def _frozen(value: Dual) -> Dual:
+    """INITIAL(x): x's start value, which later changes of the states do not move (the inputs still do)."""
+    return Dual(value.v, {key: g for key, g in value.g.items() if not isinstance(key, int)})
 
 
 def _tau(var: str) -> str:
@@ -284,7 +316,7 @@ def _failer(var: str) -> Callable[[str], None]:
     return fail
 
 
-def _checked(value: _Dual, var: str) -> _Dual:
+def _checked(value: Dual, var: str) -> Dual:
     if not (np.all(np.isfinite(value.v)) and all(np.all(np.isfinite(g)) for g in value.g.values())):
         _failer(var)("its value or slope is not a finite number")
     return value
@@ -318,105 +350,3 @@ def _matrix(rows: list[dict], columns: dict, shape: tuple) -> np.ndarray:
             if j is not None:
                 out[..., r, j] = value
     return out
-
-
-# -- dual arithmetic -------------------------------------------------------------------------
-
-def _merge(parts) -> dict:
-    """Σ coefficient · derivatives, key by key."""
-    out: dict = {}
-    for coef, grads in parts:
-        for key, value in grads.items():
-            term = coef * value
-            out[key] = out[key] + term if key in out else term
-    return out
-
-
-def _scaled(a: _Dual, factor) -> _Dual:
-    return _Dual(a.v * factor, {key: value * factor for key, value in a.g.items()})
-
-
-def _clip(a: _Dual, lo: float, hi: float) -> _Dual:
-    inside = (a.v >= lo) & (a.v <= hi)
-    return _Dual(np.minimum(hi, np.maximum(lo, a.v)), _merge(((np.where(inside, 1.0, 0.0), a.g),)))
-
-
-def _if(cond: _Dual, then: Value, other: Value, context: _Context) -> _Dual:
-    if np.ndim(cond.v) == 0:
-        return (then if cond.v else other)(context)
-    a, b = then(context), other(context)
-    return _Dual(np.where(cond.v, a.v, b.v),
-                 {key: np.where(cond.v, a.g.get(key, 0.0), b.g.get(key, 0.0)) for key in a.g.keys() | b.g.keys()})
-
-
-def _tie(a: _Dual, b: _Dual, fail, what: str) -> None:
-    if (a.g or b.g) and np.any(a.v == b.v):
-        fail(what)
-
-
-def _div(a: _Dual, b: _Dual, fail) -> _Dual:
-    if np.any(b.v == 0):
-        fail("it divides by zero")
-    return _Dual(a.v / b.v, _merge(((1 / b.v, a.g), (-a.v / b.v ** 2, b.g))))
-
-
-def _pow(a: _Dual, b: _Dual, fail) -> _Dual:
-    value = np.power(np.float64(a.v), b.v)
-    parts = []
-    if a.g:
-        if np.any((a.v == 0) & (b.v < 1) & (b.v != 0)):
-            fail("0 raised to a power below 1 has no slope")
-        parts.append((b.v * np.power(np.float64(a.v), b.v - 1), a.g))
-    if b.g:
-        if np.any(a.v <= 0):
-            fail("a power whose exponent varies needs a base above 0")
-        parts.append((value * np.log(a.v), b.g))
-    return _Dual(value, _merge(parts))
-
-
-def _pick(smaller: bool, name: str):
-    def pick(a: _Dual, b: _Dual, fail) -> _Dual:
-        _tie(a, b, fail, f"{name} of two equal values (a kink)")
-        left = (a.v < b.v) == smaller
-        return _Dual(np.where(left, a.v, b.v) if np.ndim(left) else (a.v if left else b.v),
-                     _merge(((np.where(left, 1.0, 0.0), a.g), (np.where(left, 0.0, 1.0), b.g))))
-    return pick
-
-
-def _compare(op):
-    def compare(a: _Dual, b: _Dual, fail) -> _Dual:
-        _tie(a, b, fail, "a comparison at equality (a jump)")
-        return _Dual(op(a.v, b.v), {})
-    return compare
-
-
-def _abs(a: _Dual, fail) -> _Dual:
-    _tie(a, _Dual(0.0, {}), fail, "ABS of 0 (a kink)")
-    return _Dual(np.abs(a.v), _scaled(a, np.sign(a.v)).g)
-
-
-def _ln(a: _Dual, fail) -> _Dual:
-    if np.any(a.v <= 0):
-        fail("LN of a number that is not above 0")
-    return _Dual(np.log(a.v), _scaled(a, 1 / a.v).g)
-
-
-def _sqrt(a: _Dual, fail) -> _Dual:
-    if np.any(a.v < 0) or (a.g and np.any(a.v == 0)):
-        fail("SQRT of a number below 0, or of 0 (no slope)")
-    value = np.sqrt(a.v)
-    return _Dual(value, _scaled(a, 0.5 / value).g if a.g else {})
-
-
-def _exp(a: _Dual, fail) -> _Dual:
-    value = np.exp(a.v)
-    return _Dual(value, _scaled(a, value).g)
-
-
-_BINARY = {"+": lambda a, b, fail: _Dual(a.v + b.v, _merge(((1.0, a.g), (1.0, b.g)))),
-           "-": lambda a, b, fail: _Dual(a.v - b.v, _merge(((1.0, a.g), (-1.0, b.g)))),
-           "*": lambda a, b, fail: _Dual(a.v * b.v, _merge(((b.v, a.g), (a.v, b.g)))),
-           "/": _div, "^": _pow,
-           "<": _compare(np.less), "<=": _compare(np.less_equal), ">": _compare(np.greater),
-           ">=": _compare(np.greater_equal)}
-_CALLS = {"MIN": _pick(True, "MIN"), "MAX": _pick(False, "MAX"), "ABS": _abs, "EXP": _exp, "LN": _ln, "SQRT": _sqrt}

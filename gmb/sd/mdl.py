@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from gmb.sd.equations import format_number, render
+from gmb.sd.equations import Lookup, format_number, render
 from gmb.sd.formulas import file_elements
 from gmb.sd.modeltext import model_text
 from gmb.sd.spec import ModelSpec
@@ -40,6 +40,12 @@ def to_mdl(spec: ModelSpec, final_time: float = 120.0, dt: float | None = None,
     out = ["{UTF-8}"]
     for element in file_elements(spec, tunable):
         equation = render(element.equation, "vensim", name_of)
+        if isinstance(element.equation, Lookup):
+            table = element.equation
+            (xs, ys), points = zip(*table.points), ",".join(f"({format_number(x)},{format_number(y)})"
+                                                            for x, y in table.points)
+            box = f"[({format_number(min(xs))},{format_number(min(ys))})-({format_number(max(xs))},{format_number(max(ys))})]"
+            equation = f"WITH LOOKUP({render(table.arg, 'vensim', name_of)}, ({box},{points}))"
         if element.kind == "stock":
             net = " + ".join(element.inflows) or "0"
             net += "".join(f" - {f}" for f in element.outflows)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from gmb.sd.equations import format_number, render
+from gmb.sd.equations import Lookup, format_number, render
 from gmb.sd.formulas import file_elements
 from gmb.sd.modeltext import model_text
 from gmb.sd.spec import ModelSpec
@@ -49,7 +49,11 @@ def to_xmile(spec: ModelSpec, final_time: float = 120.0, dt: float | None = None
         "    <variables>",
     ]
     for element in file_elements(spec, tunable):
-        parts = [f"<eqn>{escape(render(element.equation, 'xmile', name_of))}</eqn>"]
+        table = element.equation if isinstance(element.equation, Lookup) else None
+        parts = [f"<eqn>{escape(render(table.arg if table else element.equation, 'xmile', name_of))}</eqn>"]
+        if table:
+            xs, ys = (",".join(format_number(v) for v in values) for values in zip(*table.points))
+            parts.append(f"<gf><xpts>{xs}</xpts><ypts>{ys}</ypts></gf>")
         parts += [f"<inflow>{escape(f)}</inflow>" for f in element.inflows]
         parts += [f"<outflow>{escape(f)}</outflow>" for f in element.outflows]
         parts += [f"<units>{escape(model_text(element.units))}</units>",

@@ -32,7 +32,7 @@ from gmb.maps.causalmap import CausalMap
 
 __all__ = ["diff_maps", "MapDiff", "LoopChange", "LINK_DETAILS"]
 
-LINK_DETAILS = ("strength", "delay", "confidence", "notes", "flow")
+LINK_DETAILS = ("strength", "delay", "confidence", "notes", "flow", "by_segment")
 """Link attributes compared besides polarity (provenance is shown, not compared)."""
 _PROVENANCE = ("source", "proposed_by")
 
@@ -67,6 +67,8 @@ class MapDiff:
     links_removed: list[dict] = field(default_factory=list)
     polarity_changed: list[dict] = field(default_factory=list)
     links_changed: list[dict] = field(default_factory=list)
+    segments_changed: list[dict] = field(default_factory=list)
+    """Groups of children added (``old`` None), removed (``new`` None) or changed (``key``: label, share)."""
     loops_created: list[LoopChange] = field(default_factory=list)
     loops_broken: list[LoopChange] = field(default_factory=list)
     loops_complete: bool = True
@@ -106,6 +108,11 @@ class MapDiff:
                     + ("  (flipped)" if c["flipped"] else "") for c in self.polarity_changed]
             out += [f"  ~ {c['from']} → {c['to']}  {c['key']}: {_value(c['old'])} → {_value(c['new'])}"
                     for c in self.links_changed]
+        if self.segments_changed:
+            out.append(f"segments: {len(self.segments_changed)} changed")
+            out += [f"  + {c['id']}  {_value(c['new'])}" if c["old"] is None else f"  - {c['id']}" if c["new"] is None
+                    else f"  ~ {c['id']}  {c['key']}: {_value(c['old'])} → {_value(c['new'])}"
+                    for c in self.segments_changed]
         if self.loops_created or self.loops_broken:
             out.append(f"loops: {len(self.loops_created)} created, {len(self.loops_broken)} broken")
             for sign, other, changes in (("+", "was", self.loops_created), ("-", "now", self.loops_broken)):
@@ -153,6 +160,14 @@ def diff_maps(old: CausalMap, new: CausalMap, max_length: int | None = None,
                 diff.links_changed.append({"from": u, "to": v, "key": key, "old": before.get(key), "new": attrs.get(key)})
     diff.links_removed = [{"from": u, "to": v, "polarity": a.get("polarity")}
                           for u, v, a in old.links() if not new.graph.has_edge(u, v)]
+    before, after = old.meta.get("segments") or {}, new.meta.get("segments") or {}
+    for seg in dict.fromkeys([*before, *after]):
+        was, now = before.get(seg), after.get(seg)
+        if was is None or now is None:
+            diff.segments_changed.append({"id": seg, "key": None, "old": was, "new": now})
+        elif was != now:
+            diff.segments_changed += [{"id": seg, "key": key, "old": was.get(key), "new": now.get(key)}
+                                      for key in _keys(was, now) if was.get(key) != now.get(key)]
 
     old_listing = find_loops(old, max_length=max_length, limit=limit)
     new_listing = find_loops(new, max_length=max_length, limit=limit)

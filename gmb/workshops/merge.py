@@ -171,6 +171,7 @@ def merge_maps(maps: Sequence[CausalMap], synonyms: Sequence[SynonymEntry] | Non
     synonyms = list(synonyms or [])
     merged = _merged_meta(maps, title)
     report = MergeReport(inputs=list(names), input_titles=[m.title for m in maps], title=merged.title)
+    _merge_segments(maps, names, merged, report)
     aliases = {name_key(n): e.keep for e in synonyms for n in (e.keep, *e.merge)}
     hit: set[str] = set()                # alias keys that matched a variable
     index: dict[str, str] = {}           # casefolded name -> merged id
@@ -244,6 +245,20 @@ def _merged_meta(maps: Sequence[CausalMap], title: str | None) -> CausalMap:
         if combined or section in merged.meta:
             merged.meta[section] = combined
     return merged
+
+
+def _merge_segments(maps: Sequence[CausalMap], names: list[str], merged: CausalMap, report: MergeReport) -> None:
+    """The groups of children of the first map that has any; a map whose groups differ is noted."""
+    blocks = [(name, m.meta.get("segments")) for m, name in zip(maps, names) if m.meta.get("segments")]
+    merged.meta.pop("segments", None)
+    if not blocks:
+        return
+    kept_name, kept = blocks[0]
+    merged.meta["segments"] = copy.deepcopy(kept)
+    for name, block in blocks[1:]:
+        if block != kept:
+            report.notes.append(f"{name}: its segments ({', '.join(block)}) differ from those of {kept_name} "
+                                f"({', '.join(kept)}); the merged map has {kept_name}'s")
 
 
 def _place(cmap: CausalMap, var: str, map_name: str, merged: CausalMap, index: dict[str, str],
