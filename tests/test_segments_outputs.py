@@ -189,3 +189,24 @@ def test_diff_and_merge_understand_segments(tmp_path):
     assert load_map(merged).meta["segments"]["exposed"]["share"] == 0.2
     assert "new.yaml: its segments (exposed, others) differ from those of old.yaml" in (tmp_path / "r.md").read_text(
         "utf-8")
+
+
+def test_reach_and_offers_are_edited_without_touching_yaml(tmp_path):
+    plans, bank = tmp_path / "s.yaml", tmp_path / "ideas.yaml"
+    shutil.copy(SCENARIOS, plans)
+    shutil.copy(IDEAS, bank)
+    runner = CliRunner()
+    added = runner.invoke(main, ["scenario", "new", str(MAP), str(plans), "pass_outreach", "--push",
+                                 "leisure_activities", "--by", "0.2", "--reach", "exposed=0.9,others=0.2"])
+    assert added.exit_code == 0, added.output
+    cmap = load_map(MAP)
+    spec = build_spec(cmap)
+    found = next(s for s in load_scenarios(plans, cmap, spec).scenarios if s.name == "pass_outreach")
+    assert found.offer == "targeted" and found.settings["push_leisure_activities_exposed"] == pytest.approx(0.18)
+    before = plans.read_bytes()
+    refused = runner.invoke(main, ["scenario", "add", str(MAP), str(plans), "pass_outreach", "--push", "sleep",
+                                   "--by", "0.1", "--reach", "poor=1"])
+    assert refused.exit_code == 2 and "reach names segment 'poor'" in refused.output and plans.read_bytes() == before
+    assert runner.invoke(main, ["ideas", "set", str(MAP), str(bank), "lake_trail", "offer=universal",
+                                "reach.exposed=0.3", "reach.others=0.6"]).exit_code == 0
+    assert "    offer: universal\n    reach: {exposed: 0.3, others: 0.6}\n" in bank.read_text("utf-8")

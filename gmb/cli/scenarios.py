@@ -43,10 +43,28 @@ def _intervention_options(function):
         click.option("--ramp", type=float, help="How long it takes to reach full effect (default 0 = at once)."),
         click.option("--strength", help="A link's new strength: weak, medium, strong or a number."),
         click.option("--value", type=float, help="A constant's new value."),
+        click.option("--reach", metavar="GROUP=SHARE,...", callback=_reach,
+                     help="Whom a push or an action reaches, on a map with segments: e.g. exposed=0.3,others=0.7."),
     ]
     for option in reversed(options):
         function = option(function)
     return function
+
+
+def _reach(ctx, param, value: str | None) -> dict | None:
+    """``--reach exposed=0.3,others=0.7`` as ``{"exposed": 0.3, "others": 0.7}`` (checked when the file is read)."""
+    if value is None:
+        return None
+    reach = {}
+    for part in value.split(","):
+        group, sep, share = part.partition("=")
+        try:
+            reach[group.strip()] = float(share)
+        except ValueError:
+            raise click.BadParameter(f"{part!r}: write GROUP=SHARE, e.g. exposed=0.3,others=0.7") from None
+        if not sep or not group.strip():
+            raise click.BadParameter(f"{part!r}: write GROUP=SHARE, e.g. exposed=0.3,others=0.7")
+    return reach
 
 
 def _intervention(cmap, kwargs: dict) -> dict:
@@ -64,7 +82,7 @@ def _intervention(cmap, kwargs: dict) -> dict:
         except ValueError:
             raise click.BadParameter(f"{strength!r}: use weak, medium, strong or a number",
                                      param_hint="'--strength'") from None
-    numbers = {key: kwargs.get(key) for key in ("level", "by", "start", "ramp", "value")} | {"strength": strength}
+    numbers = {key: kwargs.get(key) for key in ("level", "by", "start", "ramp", "value", "reach")} | {"strength": strength}
     target = list(kwargs["link"]) if kind == "link" else kwargs[kind]
     return intervention(cmap, kind, target, **numbers)
 

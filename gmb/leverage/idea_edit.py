@@ -53,7 +53,7 @@ __all__ = ["add_idea", "set_idea", "effect", "from_map", "switch_on", "idea_drif
 
 NEW_FILE = "# The idea bank of workshop 3, made with 'gmb ideas add'.\nideas:\n"
 """The start of an idea bank that :func:`add_idea` creates."""
-SETTABLE = ("title", "feasibility", "cost", "working_group", "notes", "source")
+SETTABLE = ("title", "feasibility", "cost", "working_group", "notes", "source", "offer", "reach")
 """The keys :func:`set_idea` sets (``title`` and ``working_group`` also per language: ``title.en``)."""
 _REQUIRED = ("title", "feasibility")
 
@@ -99,13 +99,16 @@ def set_idea(path: str | os.PathLike, cmap: CausalMap, idea_id: str, updates: di
         idea = ideas[idea_id]
         for key, value in updates.items():
             base, _, lang = key.partition(".")
-            if base not in SETTABLE or (lang and base not in ("title", "working_group")):
-                known = SETTABLE + ("title.LANG", "working_group.LANG")
+            if base not in SETTABLE or (lang and base not in ("title", "working_group", "reach")):
+                known = SETTABLE + ("title.LANG", "working_group.LANG", "reach.GROUP")
                 raise MapEditError(f"an idea has no key {key!r}{suggest(key, known) or ''} "
                                    f"(keys: {', '.join(known)})")
             if value is None and base in _REQUIRED:
                 raise MapEditError(f"every idea has a {base}; give a new one instead of removing it")
-            if lang:
+            if lang and base == "reach":  # reach.GROUP=SHARE
+                idea[base] = {k: v for k, v in (dict(idea.get(base) or {}) | {lang: value}).items()
+                              if v is not None} or None
+            elif lang:
                 old = idea.get(base)
                 texts = {cmap.languages[0]: old} if isinstance(old, str) else dict(old or {})
                 idea[base] = {k: v for k, v in (texts | {lang: value}).items() if v is not None} or None

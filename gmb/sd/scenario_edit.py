@@ -46,7 +46,7 @@ from gmb.sd.spec import build_spec
 __all__ = ["intervention", "new_scenario", "add_intervention", "remove_scenario", "remove_intervention",
            "list_scenarios", "NEW_FILE", "KINDS"]
 
-KINDS = {"action": ("level", "start", "ramp"), "push": ("by", "start", "ramp"), "link": ("strength",),
+KINDS = {"action": ("level", "start", "ramp", "reach"), "push": ("by", "start", "ramp", "reach"), "link": ("strength",),
          "constant": ("value",)}
 """The kinds of intervention and the numbers each takes (see :mod:`gmb.sd.scenarios`)."""
 
@@ -170,6 +170,8 @@ def _items(edit: YAMLEdit, path, name: str) -> list:
 
 
 def _number(value):
+    if isinstance(value, dict):  # reach: {segment: share}
+        return {key: _number(share) for key, share in value.items()}
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

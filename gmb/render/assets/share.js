@@ -1,7 +1,7 @@
 /* Sharing and printing: the language, the chosen variable, arrow or loop, the story step and play mode
    live in the URL fragment (#lang=da&loop=…), so a link opens the page where it was left; before
    printing, the whole map is drawn into a picture the print stylesheet lays out with the legend. */
-  var restoring = false;
+  var restoring = false, openedAt = location.hash;  // read before the page writes its own state
   function saveState() {
     if (restoring || !window.history || !history.replaceState) { return; }
     var state = new URLSearchParams();
@@ -13,7 +13,7 @@
     try { history.replaceState(null, "", "#" + state.toString()); } catch (e) { /* a page without history */ }
   }
   function restoreState() {
-    var state = new URLSearchParams(location.hash.replace(/^#/, ""));
+    var state = new URLSearchParams(openedAt.replace(/^#/, ""));
     restoring = true;
     try {
       if (state.get("lang") && DATA.languages.indexOf(state.get("lang")) >= 0) { setLanguage(state.get("lang")); }
