@@ -40,7 +40,7 @@
     network.fit({ animation: false });
     network.redraw();
     var canvas = container.querySelector("canvas"), picture = document.getElementById("print-map");
-    picture.style.backgroundImage = "url(" + canvas.toDataURL("image/png") + ")";
+    picture.style.backgroundImage = "url(data:" + canvas.toDataURL("image/png").slice(5) + ")";  // a picture in the page
     picture.style.aspectRatio = canvas.width + " / " + canvas.height;
     network.moveTo({ position: view.position, scale: view.scale, animation: false });
   }
