@@ -49,6 +49,7 @@ DIRECTIONS = {
 GAP = {
     "da": {"narrows": "mindre", "widens": "større", "same": "uændret",
            "sentence": "Forskellen mellem {worst} og {best} bliver {verdict}",
+           "sentence_same": "Forskellen mellem {worst} og {best} forbliver den samme",
            "summary": "Forskellen mellem grupperne bliver mindre med: {narrows}; større med: {widens}.",
            "none": "ingen",
            "quadrants": {(True, "narrows"): "hjælper i gennemsnit og mindsker forskellen",
@@ -59,6 +60,7 @@ GAP = {
                          (False, "same"): "skader i gennemsnit, forskellen uændret"}},
     "en": {"narrows": "smaller", "widens": "larger", "same": "unchanged",
            "sentence": "The gap between {worst} and {best} becomes {verdict}",
+           "sentence_same": "The gap between {worst} and {best} stays the same",
            "summary": "The gap between the groups narrows with: {narrows}; it widens with: {widens}.",
            "none": "none",
            "quadrants": {(True, "narrows"): "helps on average and narrows the gap",
@@ -78,7 +80,8 @@ def gap_sentence(worst: str, best: str, verdict: str, lang: str | None) -> str:
     'Forskellen mellem børn i udsatte familier og øvrige børn bliver mindre'
     """
     said = words(GAP, lang)
-    return said["sentence"].format(worst=worst, best=best, verdict=said[verdict])
+    return said["sentence_same" if verdict == "same" else "sentence"].format(worst=worst, best=best,
+                                                                               verdict=said[verdict])
 
 
 def helps(row: dict) -> bool:
