@@ -283,6 +283,7 @@ SAMPLES = ["sdxorg-samples/teacup/teacup.mdl", "sdxorg-samples/SIR/SIR.mdl"] + [
 
 
 @needs_samples
+@pytest.mark.filterwarnings("ignore::UserWarning:pysd.py_backend.statefuls")  # the models cast delay orders on purpose
 @pytest.mark.parametrize("name", SAMPLES)
 def test_sample_models_reproduce_their_expected_output(name, tmp_path):
     path = SHARED / name

@@ -205,7 +205,8 @@ def test_xmile_stock_flow_with_graphical_function_and_module(tmp_path):
 <aux name="pressure"><eqn>load * 2</eqn></aux>
 </variables></model></xmile>"""
     cmap, warnings = import_map(write(tmp_path, "town.stmx", text))
-    assert len(warnings) == 1 and "the lookup 'birth fraction gf' in 'birth fraction'" in warnings[0]  # not simulated
+    assert warnings == []  # the graphical function is carried over as a lookup gmb simulates
+    assert cmap.graph.nodes["birth_fraction"]["equation"] == "LOOKUP(crowding, (0, 0.05), (1, 0.03), (2, 0.01))"
     got = links(cmap)
     assert got[("births", "population")] == "+" and got[("deaths", "population")] == "-"
     assert got[("population", "births")] == "+" and got[("birth_fraction", "births")] == "+"

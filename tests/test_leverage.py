@@ -216,7 +216,12 @@ def test_leverage_as_a_real_process_with_a_pool_matches_the_in_process_run(tmp_p
     assert done.returncode == 0, done.stderr
     pooled = json.loads(done.stdout)
     here = json.loads(run([*args, "--workers", "1"]).stdout)
-    assert pooled["candidates"] == here["candidates"]
+    # the same draws and the same numbers; only the press column, one linear solve in the main process, may
+    # differ in its last bit between two processes (LAPACK's kernels depend on the memory's alignment)
+    assert [{**row, "press": None} for row in pooled["candidates"]] == \
+        [{**row, "press": None} for row in here["candidates"]]
+    assert [row["press"] for row in pooled["candidates"]] == \
+        pytest.approx([row["press"] for row in here["candidates"]], rel=1e-12, abs=1e-15)
     assert done.stderr == ""
 
 

@@ -5,6 +5,7 @@ instead of a table of ties."""
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -240,42 +241,49 @@ def test_the_counts_are_in_the_printed_json_and_the_json_file(tmp_path):
     assert candidate["samples_excluded"] == report["checks"]["excluded"]
 
 
+BLAS_CHECK = """
+import json, threading
+from threadpoolctl import threadpool_info
+import gmb.leverage.checks as checks_module
+from gmb.leverage.checks import SampleChecker
+from gmb.leverage.uncertainty import MapUncertainty
+from gmb.sd.spec import build_spec
+from tests.test_leverage_samples import loop_map
+
+def blas_threads():
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+before = blas_threads()
+spec = build_spec(loop_map(), unknown_links="include")
+draws = MapUncertainty(loop_map(), spec).draw(seed=1, start=0, stop=50)
+seen, original = [], checks_module.unstable_samples
+def spying(*args, **kwargs):
+    seen.append(blas_threads())
+    return original(*args, **kwargs)
+checks_module.unstable_samples = spying
+threads = [threading.Thread(target=SampleChecker(spec).check, args=(draws.settings, draws.adjust_times))
+           for _ in range(4)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(json.dumps({"before": before, "seen": seen, "after": blas_threads()}))
+"""
+
+
 def test_checks_run_blas_on_one_thread_and_give_the_threads_back():
-    """The stability check limits BLAS to one thread while it runs, also when Dask threads check at the
-    same time, and the process's own limits come back afterwards."""
-    import threading
+    """In a gmb process (a fresh interpreter: other tests' worker pools leave a process's BLAS state of
+    their own), the stability check limits BLAS to one thread while it runs, also when Dask threads check
+    at the same time, and the process's own limits come back afterwards."""
+    import subprocess
+    import sys
+    from pathlib import Path
 
-    from threadpoolctl import threadpool_info
-
-    def blas_threads() -> list[int]:
-        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
-
-    before = blas_threads()
-    cmap = loop_map()
-    spec = build_spec(cmap, unknown_links="include")
-    draws = MapUncertainty(cmap, spec).draw(seed=1, start=0, stop=50)
-    seen, errors = [], []
-    original = checks_module.unstable_samples
-
-    def spying(*args, **kwargs):
-        seen.append(blas_threads())
-        return original(*args, **kwargs)
-
-    def check():
-        try:
-            SampleChecker(spec).check(draws.settings, draws.adjust_times)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    checks_module.unstable_samples = spying
-    try:
-        threads = [threading.Thread(target=check) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        checks_module.unstable_samples = original
-    assert not errors
-    assert len(seen) == 4 and all(all(n == 1 for n in during) for during in seen)
-    assert blas_threads() == before
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", BLAS_CHECK], capture_output=True, text=True, cwd=root, timeout=300,
+                          env={**os.environ, "OPENBLAS_NUM_THREADS": "2"})
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["before"] and all(n == 2 for n in found["before"])  # the limit has something to do
+    assert len(found["seen"]) == 4 and all(all(n == 1 for n in during) for during in found["seen"])
+    assert found["after"] == found["before"]

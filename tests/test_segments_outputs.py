@@ -110,7 +110,7 @@ def test_ideas_rank_by_the_gap_with_offers_and_the_equity_chart(tmp_path):
     assert "Leisure pass for families with few resources" in result.output.split("Effect on the gap")[1]
     assert (out / "equity.png").read_bytes()[:4] == b"\x89PNG"
     table = list(csv.DictReader(io.StringIO((out / "ideas.csv").read_text("utf-8-sig"))))
-    assert {"kind of action", "change of gap", "P(narrows the gap)", "average and gap"} <= set(table[0])
+    assert {"kind of action", "change of gap (median)", "P(narrows the gap)", "average and gap"} <= set(table[0])
 
 
 def test_leverage_by_the_gap_is_reproducible(tmp_path):

@@ -22,7 +22,7 @@ updated idea lan_party: acts_on
 >>> result = CliRunner().invoke(main, ["ideas", "check", "models/havndal.yaml", bank, "--lang", "en"])
 >>> print(result.exit_code, *result.output.splitlines()[6:10], sep="\\n")
 1
-  LAN party for 15–20 year olds: DRIFTED from the map's links of lan_party (line 68):
+  LAN party for 15–20 year olds: DRIFTED from the map's links of lan_party (line 79):
     - lacks the map's link lan_party → community_participation (+, medium)
     - lacks the map's link lan_party → meeting_places (+, weak)
     - friendships: strength strong, the map says medium

@@ -102,7 +102,10 @@
     if (what && PHONE()) { closeSheets(details); }
     clear(details);
     details.hidden = !what;
-    if (!what) { unhighlight(); network.unselectAll(); }
+    if (!what) {
+      unhighlight();
+      if (network.getSelectedNodes().length || network.getSelectedEdges().length) { network.unselectAll(); }
+    }
     else if (what.type === "variable") { showVariable(what.id); }
     else if (what.type === "link") { showLink(what.id); }
     else { showLoop(what.id); }

@@ -28,11 +28,16 @@
   }
   function label(id) { return txt(DATA.variables[id].label) || id; }
   // a number with `digits` significant figures in the page's language (Danish: 0,047 and 1.500); `signed`: +0,20
+  var formats = {};
   function num(x, digits, signed) {
     var rounded = Number(x.toPrecision(digits));
     var options = { maximumSignificantDigits: digits, useGrouping: true };
     if (signed) { options.signDisplay = "exceptZero"; options.minimumSignificantDigits = digits; }  // +0,10 as in the table
-    try { return rounded.toLocaleString(lang === "da" ? "da-DK" : "en-US", options).replace("\u2212", "-"); }
+    var key = lang + digits + !!signed;  // one formatter each: making one costs more than using it
+    try {
+      var format = formats[key] || (formats[key] = new Intl.NumberFormat(lang === "da" ? "da-DK" : "en-US", options));
+      return format.format(rounded).replace("\u2212", "-");
+    }
     catch (e) { var s = (signed && rounded > 0 ? "+" : "") + rounded; return lang === "da" ? s.replace(".", ",") : s; }
   }
   function lower(text) {
@@ -73,21 +78,56 @@
     // a phone held upright: use the automatic layout made for a tall screen
     net.nodes.forEach(function (n) { n.x = DATA.portrait[n.id][0]; n.y = DATA.portrait[n.id][1]; });
   }
-  var nodes = new vis.DataSet(net.nodes.map(function (n) { return Object.assign({}, n, { gmb: "" }); }));
-  var edges = new vis.DataSet(net.edges.map(function (e) { return Object.assign({}, e, { gmb: "" }); }));
+  // hover tooltips are elements whose text the language switch changes in place (no redraw of the map)
   var TOUCH = window.matchMedia("(hover: none), (pointer: coarse)").matches;
-  if (TOUCH) { net.options.interaction.hover = false; }  // no hover tooltips on touch
+  var tips = {};
+  function tip(key) { var box = tips[key] = el("div", "tip"); return box; }
+  var nodes = new vis.DataSet(net.nodes.map(function (n) {
+    return Object.assign({}, n, { gmb: "", font: baseNode[n.id].font, title: TOUCH ? undefined : tip("n:" + n.id) });
+  }));
+  var edges = new vis.DataSet(net.edges.map(function (e) {
+    return Object.assign({}, e, { gmb: "", title: TOUCH ? undefined : tip("e:" + e.id) });
+  }));
+  // on a touch screen no hover tooltips, and the map stays still until full screen (see movable)
+  net.options.interaction = Object.assign({}, net.options.interaction,
+    { hover: !TOUCH && net.options.interaction.hover, dragView: !TOUCH, zoomView: !TOUCH, dragNodes: false });
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, net.options);
+
+  // what each variable and arrow shows now, field by field: an update sends only what changes
+  // (each update of the network's data costs a pass over the whole map)
+  var shown = { nodes: {}, edges: {} };
+  function restyle(set, items) {
+    var known = shown[set === nodes ? "nodes" : "edges"], changed = [];
+    items.forEach(function (item) {
+      var was = known[item.id] || (known[item.id] = {}), diff = null;
+      Object.keys(item).forEach(function (key) {
+        if (key === "id") { return; }
+        var value = JSON.stringify(item[key]);
+        if (was[key] !== value) { was[key] = value; (diff = diff || { id: item.id })[key] = item[key]; }
+      });
+      if (diff) { changed.push(diff); }
+    });
+    if (changed.length) { set.update(changed); }
+  }
+  function dimmed(set, id) { var was = shown[set][id]; return !!was && was.gmb === '"dim"'; }
+  function known(set, fields) {  // what the network was made with
+    set.forEach(function (item) {
+      var was = shown[set === nodes ? "nodes" : "edges"][item.id] = {};
+      fields.forEach(function (key) { was[key] = JSON.stringify(item[key]); });
+    });
+  }
+  known(nodes, ["gmb", "color", "borderWidth", "font", "label"]);
+  known(edges, ["gmb", "color", "width"]);
 
   function highlight(nodeIds, edgeIds) {
     var onNodes = new Set(nodeIds), onEdges = new Set(edgeIds);
-    nodes.update(nodes.getIds().map(function (id) {
+    restyle(nodes, nodes.getIds().map(function (id) {
       var base = baseNode[id];
       if (onNodes.has(id)) { return { id: id, gmb: "on", color: base.color, borderWidth: base.borderWidth, font: base.font }; }
       return { id: id, gmb: "dim", color: { background: DIM_NODE.background, border: DIM_NODE.border,
         highlight: DIM_NODE, hover: DIM_NODE }, borderWidth: 1, font: { color: "#a9b0b8", bold: false } };
     }));
-    edges.update(edges.getIds().map(function (id) {
+    restyle(edges, edges.getIds().map(function (id) {
       var base = baseEdge[id];
       if (onEdges.has(id)) {
         return { id: id, gmb: "on", color: base.color, width: base.width + 2.5 };
@@ -96,11 +136,11 @@
     }));
   }
   function unhighlight() {
-    nodes.update(nodes.getIds().map(function (id) {
+    restyle(nodes, nodes.getIds().map(function (id) {
       var base = baseNode[id];
       return { id: id, gmb: "", color: base.color, borderWidth: base.borderWidth, font: base.font };
     }));
-    edges.update(edges.getIds().map(function (id) {
+    restyle(edges, edges.getIds().map(function (id) {
       var base = baseEdge[id];
       return { id: id, gmb: "", color: base.color, width: base.width };
     }));

@@ -4,9 +4,8 @@
   function formatDate(iso) {
     var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
     if (!parts) { return iso || ""; }
-    var date = new Date(Date.UTC(+parts[1], +parts[2] - 1, +parts[3]));
-    try { return date.toLocaleDateString(lang === "da" ? "da-DK" : "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }); }
-    catch (e) { return iso; }
+    var months = t("months");  // "3. december 2026" / "3 December 2026", without the cost of a date formatter
+    return +parts[3] + (lang === "da" ? ". " : " ") + months[+parts[2] - 1] + " " + parts[1];
   }
   function rolesText(roles) {
     var names = t("roles");

@@ -47,7 +47,9 @@
     if (txt(v.notes)) { lines.push(txt(v.notes)); }
     return lines.join("\n");
   }
-  function setLanguage(next) {
+  // what lies below the map: the charts, the text version and the pages for print
+  function renderBelow() { renderTextVersion(); renderCharts(); renderGapCharts(); renderPrintStories(); }
+  function setLanguage(next, first) {
     lang = next;
     document.documentElement.lang = lang;
     document.title = txt(DATA.title);
@@ -65,18 +67,16 @@
       b.setAttribute("aria-pressed", String(b.getAttribute("data-lang") === lang));
     });
     // no hover tooltips on a touch screen
-    nodes.update(nodes.getIds().map(function (id) { return { id: id, label: label(id), title: TOUCH ? undefined : nodeTitle(id) }; }));
-    edges.update(DATA.links.map(function (link) {
-      return { id: link.id, title: TOUCH ? undefined : linkShort(link) + "\n" + linkSentence(link) };
-    }));
+    if (!playState.active) { restyle(nodes, nodes.getIds().map(function (id) { return { id: id, label: label(id) }; })); }
+    if (!TOUCH) {
+      nodes.getIds().forEach(function (id) { tips["n:" + id].textContent = nodeTitle(id); });
+      DATA.links.forEach(function (link) { tips["e:" + link.id].textContent = linkShort(link) + "\n" + linkSentence(link); });
+    }
     document.getElementById("fullscreen").textContent = t(stage.classList.contains("fullscreen") ? "exitFullscreen" : "fullscreen");
     renderGuide();
     renderLoops();
     renderLegend();
-    renderTextVersion();
-    renderCharts();
-    renderGapCharts();
-    renderPrintStories();
+    if (!first) { renderBelow(); }
     renderResults();
     playChoices();
     if (story.active) { showStep(); }
@@ -114,13 +114,13 @@
   });
   legendBox.querySelector(".sheet-close").addEventListener("click", function () { setLegend(false); });
 
-  movable(false);
-  setLanguage(lang);
+  setLanguage(lang, true);
   restoreState();
   if (!story.active && !(selection && selection.type === "loop")) { firstView(); }
   network.once("afterDrawing", function () {
+    // the map is drawn: the time residents wait; the sections below it follow, then the page is ready
     window.gmbReadyAt = performance.now();
-    document.body.setAttribute("data-ready", "1");
+    setTimeout(function () { renderBelow(); document.body.setAttribute("data-ready", "1"); }, 0);
   });
   network.redraw();
   window.gmb = { data: DATA, network: network, nodes: nodes, edges: edges, setLanguage: setLanguage, select: select,

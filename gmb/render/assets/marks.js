@@ -23,12 +23,7 @@
   }
   // where an arrow's badge goes: the last point before its head that is clear of every dot and label
   var badgeSpots = {};
-  function badgeSpot(edge, r) {
-    var boxes = [];
-    Object.keys(network.body.nodes).forEach(function (id) {
-      var node = network.body.nodes[id];
-      if (node.shape && node.shape.boundingBox) { boxes.push(node.shape.boundingBox); }
-    });
+  function badgeSpot(edge, r, boxes) {
     var fallback = null;
     for (var step = 0.9; step >= 0.3; step -= 0.03) {
       var p = edge.edgeType.getPoint(step);
@@ -39,13 +34,17 @@
   }
   network.on("beforeDrawing", function () { badgeSpots = {}; });
   network.on("afterDrawing", function (ctx) {
-    var drawn = edges.get({ fields: ["id", "polarity", "gmb", "hidden"] }), r = badgeRadius();
-    drawn.forEach(function (e) {
-      var edge = network.body.edges[e.id];
-      if (!edge || !edge.connected || e.hidden || !e.polarity) { return; }
-      var p = badgeSpots[e.id] || (badgeSpots[e.id] = badgeSpot(edge, r));
-      var style = BADGE[e.polarity], dim = e.gmb === "dim";
-      ctx.globalAlpha = dim ? 0.25 : 1;
+    var r = badgeRadius(), boxes = [];
+    Object.keys(network.body.nodes).forEach(function (id) {
+      var node = network.body.nodes[id];
+      if (node.shape && node.shape.boundingBox) { boxes.push(node.shape.boundingBox); }
+    });
+    DATA.links.forEach(function (link) {
+      var edge = network.body.edges[link.id];
+      if (!edge || !edge.connected || edge.options.hidden || !link.polarity) { return; }
+      var p = badgeSpots[link.id] || (badgeSpots[link.id] = badgeSpot(edge, r, boxes));
+      var style = BADGE[link.polarity];
+      ctx.globalAlpha = dimmed("edges", link.id) ? 0.25 : 1;
       ctx.beginPath();
       ctx.arc(p.x, p.y, r, 0, 2 * Math.PI);
       ctx.fillStyle = style.fill;
@@ -57,14 +56,14 @@
       ctx.font = "700 " + Math.round(r * 1.5) + "px system-ui, sans-serif";
       ctx.textAlign = "center";
       ctx.textBaseline = "middle";
-      ctx.fillText(e.polarity === "-" ? "−" : e.polarity, p.x, p.y + r / 10);
+      ctx.fillText(link.polarity === "-" ? "−" : link.polarity, p.x, p.y + r / 10);
     });
     ctx.globalAlpha = 1;
     Object.keys(network.body.nodes).forEach(function (id) {  // the theme's symbol in the dot
       var node = network.body.nodes[id], v = DATA.variables[id];
       var mark = v && themeMark(v.theme);
       if (!mark || !node.shape) { return; }
-      var dim = nodes.get(id).gmb === "dim";
+      var dim = dimmed("nodes", id);
       ctx.font = Math.max(10, node.options.size * 0.9) + "px system-ui, sans-serif";
       ctx.textAlign = "center";
       ctx.textBaseline = "middle";

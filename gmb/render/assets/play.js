@@ -40,7 +40,7 @@
     playBox.hidden = true;
     document.getElementById("mode-play").setAttribute("aria-pressed", "false");
     unhighlight();
-    nodes.update(nodes.getIds().map(function (id) { return { id: id, label: label(id) }; }));
+    restyle(nodes, nodes.getIds().map(function (id) { return { id: id, label: label(id) }; }));
     saveState();
   }
   function stopPlay() { if (playState.timer) { clearInterval(playState.timer); playState.timer = null; } }
@@ -54,7 +54,7 @@
       if (id !== playState.run) { top = Math.max(top, Math.abs(run.changes[id][DATA.play.times.length - 1])); }
     });
     var moved = {};
-    nodes.update(nodes.getIds().map(function (id) {
+    restyle(nodes, nodes.getIds().map(function (id) {
       var change = (run.changes[id] || [])[frame] || 0;
       var base = baseNode[id];
       if (!change) {
@@ -68,7 +68,7 @@
           hover: { background: color, border: "#1f2933" } }, borderWidth: base.borderWidth, font: base.font };
     }));
     // an arrow carries the change once the variable it starts from has moved
-    edges.update(DATA.links.map(function (link) {
+    restyle(edges, DATA.links.map(function (link) {
       var on = !!moved[link.from];
       return on ? { id: link.id, gmb: "on", color: baseEdge[link.id].color, width: baseEdge[link.id].width + 1.5 }
         : { id: link.id, gmb: "dim", color: { color: DIM_EDGE, highlight: DIM_EDGE, hover: DIM_EDGE }, width: 1 };

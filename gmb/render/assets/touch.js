@@ -4,12 +4,16 @@
   var MIN_LABEL_PX = 12;
   var LABEL_FONT = net.options.nodes.font.size;  // canvas units; the outcome's is larger
   var stage = document.querySelector(".stage");
+  var free = !TOUCH;  // as the network was made (explorer.js)
   function movable(on) {
     // on a touch screen the map is still unless in full screen; with a mouse it always pans and zooms
-    var free = on || !TOUCH;
-    network.setOptions({ interaction: { dragView: free, zoomView: free, dragNodes: false } });
+    if (free !== (on || !TOUCH)) {
+      free = on || !TOUCH;
+      network.setOptions({ interaction: { dragView: free, zoomView: free, dragNodes: false } });
+    }
     stage.classList.toggle("locked", !free);
   }
+  stage.classList.toggle("locked", !free);
   function firstView() {
     var outcome = DATA.outcome.filter(function (id) { return DATA.variables[id]; });
     if (!PHONE() || !outcome.length) { network.fit({ animation: false }); return; }
