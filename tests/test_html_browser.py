@@ -318,3 +318,19 @@ def test_example_map_opens_on_a_phone_and_a_laptop(browser, tmp_path):
                 assert drawn == {v: " ".join(cmap.label(v, lang).split()) for v in cmap.variables}
         finally:
             page.close()
+
+
+def test_a_theme_symbol_is_dark_on_a_light_dot_and_white_on_a_dark_one(visit):
+    cmap = loop_map()
+    cmap.add_theme("light", {"da": "Lys", "en": "Light"}, color="#e69f00")
+    cmap.add_theme("dark", {"da": "Mørk", "en": "Dark"}, color="#0072b2")
+    cmap.graph.nodes["rules"]["theme"] = "light"
+    cmap.graph.nodes["rest"]["theme"] = "dark"
+    page = visit(cmap)
+    swatches = page.js("Object.fromEntries(Array.from(document.querySelectorAll('#legend .swatch'))"
+                       ".map(s => [s.textContent, [getComputedStyle(s).color, getComputedStyle(s).backgroundColor]]))")
+    marks = page.js("Object.fromEntries(window.gmb.data.themes.map((th, i) => [th.id, "
+                    "['●', '▲', '■', '◆', '★', '✚', '▼', '⬟', '✖', '◐'][i]]))")
+    assert swatches[marks["light"]] == ["rgb(31, 41, 51)", "rgb(230, 159, 0)"]
+    assert swatches[marks["dark"]] == ["rgb(255, 255, 255)", "rgb(0, 114, 178)"]
+    assert page.errors == []

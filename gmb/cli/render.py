@@ -44,16 +44,24 @@ def html_command(map_path, out, lang, results, scenarios, size_by, max_loops, wo
       gmb html models/havndal.yaml -o havndal-en.html --lang en --results out/havndal \\
         --scenarios workshops/havndal/scenarios.yaml --workshop workshops/havndal
     """
+    from gmb.render.colour_vision import look_alike
     from gmb.render.html import write_html
+    from gmb.render.style import THEME_PALETTE, theme_colors
+    from gmb.workshops.records import RECORD_NAME
 
     if scenarios and not results:
         raise click.UsageError("--scenarios names the scenarios of --results; give --results DIR too")
     cmap = load_map(map_path)
     language = map_language(cmap, lang, map_path)
-    with guarded_outputs(map_path, scenarios, results and os.path.join(results, "results.csv"), force=force):
+    record = workshop and (os.path.join(workshop, RECORD_NAME) if os.path.isdir(workshop) else workshop)
+    with guarded_outputs(map_path, scenarios, results and os.path.join(results, "results.csv"), record, force=force):
         files = write_html(cmap, out, language=language, results=results, scenarios=scenarios,
                            size_by=size_by, max_loops=max_loops, workshop=workshop, play=not no_play)
     click.echo(f"wrote {', '.join(files)}")
+    for first, second, vision in look_alike({theme: color for theme, color in theme_colors(cmap).items()}):
+        click.echo(f"warning: {map_path}: the colours of themes {first!r} and {second!r} look alike with {vision}; "
+                   f"the symbols in the dots still tell them apart; to keep the colours apart too, set the color: of "
+                   f"theme {second!r} in the map to one of {', '.join(THEME_PALETTE[:6])}", err=True)
 
 
 @click.command("circle")

@@ -7,7 +7,7 @@ Example
 >>> cmap.add_theme("screens", "Skærme", color="#5b8def")
 >>> cmap.add_theme("food", "Mad")
 >>> theme_colors(cmap)
-{'screens': '#5b8def', 'food': '#2a9d8f'}
+{'screens': '#5b8def', 'food': '#d55e00'}
 >>> arrow_width("strong"), arrow_width(0.5), arrow_width(None)
 (3.5, 2.5, 2.0)
 >>> tint("#000000", 0.5), darker("#ffffff")
@@ -29,10 +29,12 @@ POLARITY_MARKS = {"+": "+", "-": "−", "?": "?"}
 """How a polarity is written on an arrow (a real minus sign)."""
 STRENGTH_WIDTHS = {"weak": 1.5, "medium": 2.5, "strong": 3.5}
 """Arrow widths (pixels) by named strength; unknown strengths get 2."""
-THEME_PALETTE = ("#5b8def", "#2a9d8f", "#e39b2d", "#d1495b", "#7b5ea7", "#8d6e63", "#4f8a5b", "#c0793a",
-                 "#607d8b", "#b5527c")
-"""Calm colours for themes that give none, in theme order."""
-NO_THEME_COLOR = "#9aa3ae"
+THEME_PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#332288", "#882211",
+                 "#7766ff", "#1f2933")
+"""Colours for themes that give none, in theme order: Okabe and Ito's six, then four more, every two told
+apart with protanopia and deuteranopia too (:func:`gmb.render.colour_vision.look_alike`)."""
+NO_THEME_COLOR = "#c9ced6"
+"""Light grey, for variables of no theme: apart from every palette colour in the three visions."""
 
 
 def theme_colors(cmap: CausalMap) -> dict[str, str]:

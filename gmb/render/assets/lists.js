@@ -110,6 +110,7 @@
       used.forEach(function (th) {
         var sw = el("span", "swatch", themeMark(th.id));
         sw.style.background = th.color;
+        sw.style.color = lightDot(th.color) ? "#1f2933" : "#ffffff";
         sw.setAttribute("aria-hidden", "true");
         legendItem(ul, sw, txt(th.label) + " (" + fill(t("themeMark"), { m: themeMark(th.id) }) + ")");
       });

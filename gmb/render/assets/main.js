@@ -47,7 +47,8 @@
     if (txt(v.notes)) { lines.push(txt(v.notes)); }
     return lines.join("\n");
   }
-  // what lies below the map: the charts, the text version and the pages for print
+  // what lies below the map: the charts, the text version and the pages for print (when the page opens,
+  // they and the list of loops are made just after the map is drawn)
   function renderBelow() { renderTextVersion(); renderCharts(); renderGapCharts(); renderPrintStories(); }
   function setLanguage(next, first) {
     lang = next;
@@ -74,9 +75,8 @@
     }
     document.getElementById("fullscreen").textContent = t(stage.classList.contains("fullscreen") ? "exitFullscreen" : "fullscreen");
     renderGuide();
-    renderLoops();
     renderLegend();
-    if (!first) { renderBelow(); }
+    if (!first) { renderLoops(); renderBelow(); }
     renderResults();
     playChoices();
     if (story.active) { showStep(); }
@@ -120,7 +120,7 @@
   network.once("afterDrawing", function () {
     // the map is drawn: the time residents wait; the sections below it follow, then the page is ready
     window.gmbReadyAt = performance.now();
-    setTimeout(function () { renderBelow(); document.body.setAttribute("data-ready", "1"); }, 0);
+    setTimeout(function () { renderLoops(); renderBelow(); document.body.setAttribute("data-ready", "1"); }, 0);
   });
   network.redraw();
   window.gmb = { data: DATA, network: network, nodes: nodes, edges: edges, setLanguage: setLanguage, select: select,

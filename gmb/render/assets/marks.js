@@ -3,6 +3,16 @@
   var THEME_MARKS = ["●", "▲", "■", "◆", "★", "✚", "▼", "⬟", "✖", "◐"];
   var themeIndex = {};
   DATA.themes.forEach(function (th, i) { themeIndex[th.id] = i; });
+  // a light dot (Okabe-Ito orange, sky blue) gets a dark symbol: whichever contrasts more with the dot
+  function lightDot(color) {
+    var hex = (color && color.background) || color, m = /^#([0-9a-f]{6})$/i.exec(hex || "");
+    if (!m) { return false; }
+    var lum = [0, 2, 4].map(function (i) {
+      var c = parseInt(m[1].substr(i, 2), 16) / 255;
+      return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2] > 0.22;
+  }
   function themeMark(themeId) { return themeId in themeIndex ? THEME_MARKS[themeIndex[themeId] % THEME_MARKS.length] : ""; }
   var BADGE = { "+": { fill: "#2f6db5", text: "#ffffff" }, "-": { fill: "#b34a1f", text: "#ffffff" },
                 "?": { fill: "#ffffff", text: "#4a525c", ring: "#6b7280" } };
@@ -63,11 +73,11 @@
       var node = network.body.nodes[id], v = DATA.variables[id];
       var mark = v && themeMark(v.theme);
       if (!mark || !node.shape) { return; }
-      var dim = dimmed("nodes", id);
+      var dim = dimmed("nodes", id), dark = lightDot(baseNode[id].color);
       ctx.font = Math.max(10, node.options.size * 0.9) + "px system-ui, sans-serif";
       ctx.textAlign = "center";
       ctx.textBaseline = "middle";
-      ctx.fillStyle = dim ? "rgba(255,255,255,0.5)" : "rgba(255,255,255,0.92)";
+      ctx.fillStyle = dark ? (dim ? "rgba(31,41,51,0.4)" : "#1f2933") : (dim ? "rgba(255,255,255,0.5)" : "#ffffff");
       ctx.fillText(mark, node.x, node.y + 1);
     });
     drawLoopLabel(ctx);
