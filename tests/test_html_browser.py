@@ -215,7 +215,8 @@ def test_hostile_labels_show_as_text_and_run_nothing(visit):
     page.page.fill("#search", "img")
     page.js("window.gmb.select({type: 'variable', id: 'img'})")
     page.js("window.gmb.select({type: 'link', id: 'e1'})")
-    page.js("document.querySelectorAll('#loop-list button')[0].click()")
+    page.page.click("#all-loops summary")
+    page.page.click("#loop-list button >> nth=0")
     assert page.js("window.__alerts") == []
     assert page.js("window.__pwned === undefined")
     assert page.js("document.querySelectorAll('img').length") == 0

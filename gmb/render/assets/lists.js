@@ -13,6 +13,13 @@
     var number = storyNumber(loop.id);
     return (number ? number + " " : "") + (loop.name ? txt(loop.name) : txt(loop.chain));
   }
+  var allLoops = document.getElementById("all-loops");
+  allLoops.addEventListener("toggle", function () { if (allLoops.open) { renderLoops(); } });
+  var collators = {};  // one per language: making a collator costs more than comparing with it
+  function byLabel(a, b) {
+    var collator = collators[lang] || (collators[lang] = new Intl.Collator(lang));
+    return collator.compare(label(a), label(b));
+  }
   function renderLoops() {
     var list = clear(document.getElementById("loop-list"));
     var counts = DATA.loopCount.by_polarity;  // the count every gmb command gives (gmb.analysis.loopset)
@@ -20,6 +27,7 @@
       + (counts["?"] ? fill(t("loopsUnknown"), { q: counts["?"] }) : "") + "." : t("noLoops");
     if (!DATA.loopsComplete) { summary += " " + fill(t("loopsIncomplete"), { n: DATA.loops.length }); }
     document.getElementById("loops-summary").textContent = summary;
+    if (!allLoops.open) { clear(list); return; }  // the list is made when "Vis alle løkker" opens
     renderFilters();
     var shown = loopOrder.filter(function (loop) {
       return (!loopFilter.kind || kindKey(loop.kind) === loopFilter.kind) &&
@@ -60,7 +68,7 @@
     var first = el("option", null, t("anyVariable"));
     first.value = "";
     chooser.appendChild(first);
-    Object.keys(DATA.variables).sort(function (a, b) { return label(a).localeCompare(label(b), lang); }).forEach(function (id) {
+    Object.keys(DATA.variables).sort(byLabel).forEach(function (id) {
       if (!DATA.loops.some(function (loop) { return loop.variables.indexOf(id) >= 0; })) { return; }
       var option = el("option", null, label(id));
       option.value = id;

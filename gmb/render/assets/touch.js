@@ -16,7 +16,7 @@
   stage.classList.toggle("locked", !free);
   function firstView() {
     var outcome = DATA.outcome.filter(function (id) { return DATA.variables[id]; });
-    if (!PHONE() || !outcome.length) { network.fit({ animation: false }); return; }
+    if (!PHONE() || !outcome.length) { return; }  // the whole map, as the network fitted it when made
     var near = outcome.slice();
     DATA.links.forEach(function (l) {
       if (outcome.indexOf(l.to) >= 0 && near.indexOf(l.from) < 0) { near.push(l.from); }
