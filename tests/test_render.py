@@ -21,6 +21,7 @@ from gmb.render.circle import circle_positions
 from gmb.render.html import page_data, render_html, script_json
 from gmb.render.layout import LABEL_BOX, layout_positions
 from gmb.render.static import bezier_point
+from gmb.render.style import THEME_PALETTE
 from gmb.render.stories import chain_text, loop_story
 
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
@@ -135,7 +136,9 @@ def test_page_data_matches_the_map_arrows_loops_and_sizes():
     nodes = {n["id"]: n for n in data["network"]["nodes"]}
     assert nodes["rules"]["shape"] == "diamond" and nodes["sleep"]["shape"] == "dot"
     assert nodes["sleep"]["borderWidth"] == 4  # the outcome
-    assert nodes["rules"]["color"]["background"] == "#d1495b" and nodes["sleep"]["color"]["background"] == "#5b8def"
+    # a theme's own colour is kept; a theme without one takes the first colour of the colour-blind-safe palette
+    assert nodes["rules"]["color"]["background"] == "#d1495b"
+    assert nodes["sleep"]["color"]["background"] == THEME_PALETTE[0] == "#0072b2"
     # sized by the number of loops: tired is in both, rules in none
     assert nodes["tired"]["size"] > nodes["sleep"]["size"] > nodes["rules"]["size"] == 14
 
