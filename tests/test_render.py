@@ -21,8 +21,8 @@ from gmb.render.circle import circle_positions
 from gmb.render.html import page_data, render_html, script_json
 from gmb.render.layout import LABEL_BOX, layout_positions
 from gmb.render.static import bezier_point
-from gmb.render.style import THEME_PALETTE
 from gmb.render.stories import chain_text, loop_story
+from gmb.render.style import THEME_PALETTE
 
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 HOSTILE_SCRIPT = "</script><script>alert(1)</script>"

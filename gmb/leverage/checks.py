@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
+from threadpoolctl import OpenBLASController, ThreadpoolController
 
 from gmb.errors import GmbError
 from gmb.sd.batch import BatchModel
@@ -145,6 +145,7 @@ def _one_blas_thread():
     with _LOCK:
         if not _BLAS["users"]:  # the libraries loaded now (scipy may have brought its own BLAS since)
             _BLAS["limits"] = ThreadpoolController().limit(limits=1, user_api="blas")
+            _let_go_of_openblas()
         _BLAS["users"] += 1
     try:
         yield
@@ -153,6 +154,15 @@ def _one_blas_thread():
             _BLAS["users"] -= 1
             if not _BLAS["users"]:
                 _BLAS.pop("limits").restore_original_limits()
+                _let_go_of_openblas()
+
+
+def _let_go_of_openblas():
+    """threadpoolctl >= 3.8 lets only the thread that last set OpenBLAS's process-wide limit set it again,
+    while that thread lives; the last checking thread, which restores the limit, is often another one."""
+    release = getattr(OpenBLASController, "clear_controlling_thread", None)
+    if release is not None:
+        release()  # only if this thread holds it: a limit someone else controls stays theirs
 
 
 def drifting(spec: ModelSpec) -> list[str]:
