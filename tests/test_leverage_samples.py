@@ -288,5 +288,6 @@ def test_checks_run_blas_on_one_thread_and_give_the_threads_back():
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)
     assert found["before"] and all(n == 2 for n in found["before"])  # the limit has something to do
-    assert len(found["seen"]) == 240 and all(all(n == 1 for n in during) for during in found["seen"])
+    # 240 checks, each of two blocks (c; a and b): every eigenvalue test ran on one BLAS thread
+    assert len(found["seen"]) == 480 and all(all(n == 1 for n in during) for during in found["seen"])
     assert found["after"] == [found["before"]] * 60

@@ -311,3 +311,27 @@ def test_an_equation_without_a_slope_at_the_start_is_named_warned_about_in_build
     assert pressed.exit_code == 2 and "'floor'" in pressed.output and pressed.output.count("\n") == 1
     with pytest.raises(GmbError, match="unknown model constant 'w_nothing'"):
         linearise(build_spec(cmap), {"w_nothing": 1.0})
+
+
+def test_samples_without_a_slope_are_left_unchecked_and_the_others_get_their_own_verdicts():
+    """A kink at the start in some samples (MAX of two equal values where a·k = 1) leaves those samples
+    unchecked, not the whole chunk; each other sample gets the verdict of its own matrix's eigenvalues."""
+    cmap = CausalMap.new("kink in some samples")
+    for var in ("a", "b"):
+        cmap.add_variable(var, var.upper(), adjust_time=4)
+    cmap.add_variable("k", "K", kind="constant", initial=2)
+    cmap.add_variable("floor", "Floor", equation="MAX(a * k, 1)")   # a starts at 1
+    cmap.add_link("a", "b", "+", strength=1.0)
+    cmap.add_link("b", "a", "+", strength=1.0)
+    cmap.add_link("a", "floor", "+")
+    cmap.add_link("k", "floor", "+")
+    cmap.add_link("floor", "b", "+", strength=0.5)
+    cmap.set_outcome(["b"])
+    spec = build_spec(cmap)
+    settings = {"k": np.array([0.5, 1.0, 2.0, 1.0, 0.5]), "w_b_to_a": np.array([0.5, 0.5, 2.0, 2.0, 0.9])}
+    checks = SampleChecker(spec).check(settings, {})
+    assert checks.unchecked.tolist() == [False, True, False, True, False]
+    for k in (0, 2, 4):
+        a = LinearModel(spec).at({name: values[k] for name, values in settings.items()}).A
+        assert checks.unstable[k] == (np.linalg.eigvals(a).real.max() > STABLE)
+    assert checks.unstable.tolist() == [False, False, True, False, False]   # the gain 2 loop runs away

@@ -3,8 +3,9 @@
 A sample is **unstable** when its linearisation at the start (:mod:`gmb.sd.linear`, with that
 sample's link weights and adjust times) has an eigenvalue with a real part above
 :data:`gmb.sd.stability.STABLE`: a push on it grows without end, so its effects say nothing about
-the map. The stack of the samples' matrices is checked by :func:`gmb.sd.stability.unstable_samples`:
-block by block, two cheap *sufficient* tests (the comparison matrix, a diagonal Lyapunov function)
+the map. The samples' matrices are checked block by block (strongly connected parts of A, each a dense
+stack built from :meth:`gmb.sd.linear.LinearModel.entries`) by :func:`gmb.sd.stability.unstable_samples`:
+two cheap *sufficient* tests (the comparison matrix, a diagonal Lyapunov function)
 clear most samples, and only the rest get their block's eigenvalues; the verdicts are those of the
 eigenvalues. A sample whose model has no derivative at its start is **unchecked** (counted, not
 excluded).
@@ -88,11 +89,12 @@ class SampleChecker:
         self.moving = self._rates({}, {})[:, 0] > self.tolerance  # states that move for the map's own numbers
         try:
             self.linear = LinearModel(spec)
-            every = {link.param: 1.0 for link in spec.links}  # every link present: the widest pattern
-            self.pattern = self.linear.at(every).A != 0
+            every = {link.param: 1.0 for link in spec.links}  # every link present: the widest structure
+            rows, columns, _ = self.linear.entries(every)
+            self.structure = set(zip(rows.tolist(), columns.tolist()))
+            self.blocks = _blocks(rows, columns, len(self.linear.states))
         except NotLinearisable:
-            self.linear, self.pattern = None, None
-        self.blocks = [] if self.pattern is None else spectral_blocks(self.pattern.astype(float))
+            self.linear, self.structure, self.blocks = None, set(), []
 
     def check(self, settings: Mapping[str, np.ndarray], adjust_times: Mapping[str, np.ndarray],
               size: int | None = None, stability: bool = True) -> SampleChecks:
@@ -115,23 +117,57 @@ class SampleChecker:
         return values[:, :, 1] - values[:, :, 0]
 
     def _stability(self, settings, adjust_times, size: int) -> tuple[np.ndarray, np.ndarray]:
-        unchecked = np.ones(size, bool)
+        """Block by block (strongly connected parts of A), each a dense stack of the samples still open:
+        a map split into groups of children has twice the states but not four times the memory."""
+        unstable, unchecked = np.zeros(size, bool), np.ones(size, bool)
         if self.linear is None:
-            return np.zeros(size, bool), unchecked
+            return unstable, unchecked
         try:
-            a = self.linear.at(settings, adjust_times).A
+            rows, columns, values = self.linear.entries(settings, adjust_times)
+            values = np.broadcast_to(values, (size, values.shape[-1]))
             unchecked[:] = False
         except NotLinearisable:  # a kink in some sample: linearise the samples one by one
-            a = np.full((size, *self.pattern.shape), np.nan)
-            for k in range(size):
-                try:
-                    a[k] = self.linear.at({n: v[k] for n, v in settings.items()},
-                                          {n: v[k] for n, v in adjust_times.items()}).A
-                    unchecked[k] = False
-                except NotLinearisable:
-                    a[k] = 0.0
+            rows, columns, values = self._one_by_one(settings, adjust_times, size, unchecked)
+        n = len(self.linear.states)
+        blocks = self.blocks if set(zip(rows.tolist(), columns.tolist())) <= self.structure else \
+            _blocks(rows, columns, n)
         with _one_blas_thread():
-            return unstable_samples(a, self.blocks, self.pattern) & ~unchecked, unchecked
+            for block in blocks:
+                open_ = np.flatnonzero(~unstable & ~unchecked)  # a sample found unstable needs no more blocks
+                if not len(open_):
+                    break
+                where = np.full(n, -1)
+                where[block] = np.arange(len(block))
+                inside = (where[rows] >= 0) & (where[columns] >= 0)
+                stack = np.zeros((len(open_), len(block), len(block)))
+                stack[:, where[rows[inside]], where[columns[inside]]] = values[open_][:, inside]
+                unstable[open_] = unstable_samples(stack, [np.arange(len(block))])
+        return unstable, unchecked
+
+    def _one_by_one(self, settings, adjust_times, size: int, unchecked: np.ndarray):
+        """:meth:`LinearModel.entries` sample by sample, on the union of their entries; a sample without
+        a derivative stays ``unchecked``."""
+        found: dict[tuple[int, int], np.ndarray] = {}
+        for k in range(size):
+            try:
+                rows, columns, values = self.linear.entries({n: v[k] for n, v in settings.items()},
+                                                            {n: v[k] for n, v in adjust_times.items()})
+            except NotLinearisable:
+                continue
+            unchecked[k] = False
+            for key, value in zip(zip(rows.tolist(), columns.tolist()), values.tolist()):
+                found.setdefault(key, np.zeros(size))[k] = value
+        keys = list(found)
+        values = np.stack([found[key] for key in keys], axis=-1) if keys else np.zeros((size, 0))
+        return (np.array([r for r, _ in keys], dtype=np.intp), np.array([c for _, c in keys], dtype=np.intp),
+                values)
+
+
+def _blocks(rows: np.ndarray, columns: np.ndarray, n: int) -> list[np.ndarray]:
+    """The strongly connected blocks of the n × n pattern with entries at (``rows``, ``columns``)."""
+    pattern = np.zeros((n, n))
+    pattern[rows, columns] = 1.0
+    return spectral_blocks(pattern)
 
 
 _BLAS: dict = {"users": 0}

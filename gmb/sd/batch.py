@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import graphlib
 import math
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Callable, Mapping, Sequence
 
@@ -41,7 +42,9 @@ from gmb.sd.spec import DELAY_ORDER, ModelSpec, Variable
 __all__ = ["BatchModel", "BatchRun", "UnsupportedByBatch", "BLOCK"]
 
 BLOCK = 256
-"""Runs stepped together inside :meth:`BatchModel.run`, so that their arrays stay in the CPU cache."""
+"""Runs stepped together inside :meth:`BatchModel.run`, so that their arrays stay in the CPU cache: fewer
+for a model with more than ``BLOCK_ROWS`` states and links (e.g. one split into groups of children)."""
+BLOCK_ROWS = 512
 
 
 class UnsupportedByBatch(GmbError):
@@ -192,8 +195,13 @@ class BatchModel:
         scales = {i.var.name: i.scale for i in self._index}
         self._factors = _column([t.sign / t.scale * scales.get(t.target, 1.0) for t in self._terms])
         self._into_stock = _column([t.target not in scales for t in self._terms])
-        bounds = {(i.lo, i.hi) for i in self._index}
-        self._bounds = bounds.pop() if len(bounds) == 1 else None  # one pair: a cheaper clip
+        # The commonest bounds are one clip with numbers (far cheaper than with a column of bounds); the
+        # rows bounded otherwise (e.g. one group of children starting lower) are clipped again from a copy.
+        bounds = Counter((i.lo, i.hi) for i in self._index).most_common(1)
+        self._bounds = bounds[0][0] if bounds else (0.0, 0.0)
+        odd = [row for row, i in enumerate(self._index) if (i.lo, i.hi) != self._bounds]
+        self._odd_rows = np.array(odd, dtype=np.intp)
+        self._odd_bounds = tuple(_column([getattr(self._index[row], key) for row in odd]) for key in ("lo", "hi"))
         self._stage_inputs = np.array([self.rows[name] for name, *_ in smooths], dtype=np.intp)
         self._stage_times = _column([time for _ in range(DELAY_ORDER) for _, time, _ in smooths])
         self._stage_initials = _column([initial for _ in range(DELAY_ORDER) for *_, initial in smooths])
@@ -230,8 +238,9 @@ class BatchModel:
         equations = self._needed(out_rows)
         columns = {step: column for column, step in enumerate(saved)}
         with np.errstate(all="ignore"):  # a ramp of 0 divides by 0 in the branch np.where drops
-            for start in range(0, runs, BLOCK):
-                block = slice(start, min(start + BLOCK, runs))
+            size = max(BLOCK // 4, BLOCK * BLOCK_ROWS // max(BLOCK_ROWS, self.n_states + len(self._terms)))
+            for start in range(0, runs, size):
+                block = slice(start, min(start + size, runs))
                 self._simulate(inputs, block, steps, dt, columns, out_rows, out[:, block], equations=equations)
         return BatchRun(times, {var: out[i] for i, var in enumerate(kept)})
 
@@ -301,7 +310,7 @@ class BatchModel:
         offsets = np.zeros((first, weights.shape[1]))
         self._add_links(self._slot_offsets, weights, offsets)
         adjust = dt / column([i.tau for i in index], [("tau", i.var.id) for i in index])
-        base, lo, hi = (_column([getattr(i, key) for i in index]) for key in ("scale", "lo", "hi"))
+        base = _column([i.scale for i in index])
         clock = [0.0]
         for _ in range(steps):
             clock.append(clock[-1] + dt)  # TIME as PySD keeps it
@@ -343,11 +352,10 @@ class BatchModel:
             indicated += base
             if not push.constant:
                 indicated[push_rows] += push.at(step)
-            if self._bounds:
-                np.clip(indicated, *self._bounds, out=indicated)
-            else:
-                np.maximum(indicated, lo, out=indicated)
-                np.minimum(indicated, hi, out=indicated)
+            odd = indicated[self._odd_rows] if len(self._odd_rows) else None
+            np.clip(indicated, *self._bounds, out=indicated)
+            if odd is not None:
+                indicated[self._odd_rows] = np.clip(odd, *self._odd_bounds)
             indicated -= z[:n_index]
             indicated *= adjust
             np.subtract(sums[n_index:], offsets[n_index:], out=change[n_index:first])

@@ -198,6 +198,38 @@ class LinearModel:
            inputs: Sequence[Hashable] = (), outputs: Sequence[str] = ()) -> Linearisation:
         """The linearisation with ``settings`` (model constants) and ``adjust_times`` (index variable
         → τ), each a number or K numbers, for the ``inputs`` and ``outputs`` asked for."""
+        initial, grads, outs, shape = self._pass(settings, adjust_times, inputs, outputs)
+        states, keys = dict(zip(range(len(initial)), range(len(initial)))), {key: j for j, key in enumerate(inputs)}
+        return Linearisation(self.states, np.array(initial), _matrix(grads, states, shape), list(inputs),
+                             _matrix(grads, keys, shape), list(outputs), _matrix(outs, states, shape),
+                             _matrix(outs, keys, shape))
+
+    def entries(self, settings: Mapping[str, float | np.ndarray] | None = None,
+                adjust_times: Mapping[str, float | np.ndarray] | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A's entries the model's structure holds: their ``rows``, ``columns`` and ``values`` (entries,
+        or K × entries), for a caller that needs parts of A, not a dense K × n × n stack.
+
+        >>> from gmb.maps.causalmap import CausalMap
+        >>> from gmb.sd.spec import build_spec
+        >>> cmap = CausalMap.new("demo")
+        >>> cmap.add_variable("a", "A", adjust_time=4)
+        >>> cmap.add_variable("b", "B", adjust_time=2)
+        >>> _ = cmap.add_link("a", "b", "+", strength=0.5)
+        >>> rows, columns, values = LinearModel(build_spec(cmap)).entries()
+        >>> sorted(zip(rows.tolist(), columns.tolist(), values.tolist()))
+        [(0, 0, -0.25), (1, 0, 0.25), (1, 1, -0.5)]
+        """
+        _, grads, _, shape = self._pass(settings, adjust_times, (), ())
+        found = [(r, key, value) for r, g in enumerate(grads) for key, value in g.items()
+                 if isinstance(key, (int, np.integer))]
+        rows, columns, values = zip(*found) if found else ((), (), ())
+        stacked = np.stack([np.broadcast_to(v, shape) for v in values], axis=-1) if found else np.zeros((*shape, 0))
+        return np.array(rows, dtype=np.intp), np.array(columns, dtype=np.intp), stacked
+
+    def _pass(self, settings, adjust_times, inputs: Sequence[Hashable], outputs: Sequence[str]):
+        """The dual-number pass: the start states, each state's rate and each output's value as
+        gradients (dicts: state index or input key → number or K numbers), and the stack shape."""
         settings, adjust_times = dict(settings or {}), dict(adjust_times or {})
         _check_names(settings, self.parameters, "model constant", "settings are names of ModelSpec.parameters()")
         _check_names(adjust_times, self._taus, "index variable", "adjust_times are index variables' ids")
@@ -233,12 +265,7 @@ class LinearModel:
                 for k in range(DELAY_ORDER):
                     before = cause.g if k == 0 else {first + k - 1: 1.0}
                     rates.append(Dual(0.0, merge(((rate, before), (-rate, {first + k: 1.0})))))
-        grads = [rate.g for rate in rates]
-        outs = [values[self.spec.variables[var].name].g for var in outputs]
-        states, keys = dict(zip(range(len(initial)), range(len(initial)))), {key: j for j, key in enumerate(inputs)}
-        return Linearisation(self.states, np.array(initial), _matrix(grads, states, shape), list(inputs),
-                             _matrix(grads, keys, shape), list(outputs), _matrix(outs, states, shape),
-                             _matrix(outs, keys, shape))
+        return initial, [rate.g for rate in rates], [values[self.spec.variables[var].name].g for var in outputs], shape
 
     def _rate(self, row: int, var, values: dict, wanted: set) -> Dual:
         inflows, outflows = self._flows[row]

@@ -130,26 +130,20 @@ def block_growth(a: np.ndarray, blocks: list[np.ndarray]) -> np.ndarray:
     return out
 
 
-def unstable_samples(a: np.ndarray, blocks: list[np.ndarray], pattern: np.ndarray | None = None) -> np.ndarray:
+def unstable_samples(a: np.ndarray, blocks: list[np.ndarray]) -> np.ndarray:
     """Per matrix of ``a`` (K × n × n): an eigenvalue's real part above STABLE, block by block (the
-    ``blocks`` of :func:`spectral_blocks` for ``pattern``, the widest pattern of the stack; a matrix
-    with an entry outside it is checked whole). Each verdict depends on its own matrix alone.
+    ``blocks`` of :func:`spectral_blocks` for a pattern that holds every matrix's entries). Each
+    verdict depends on its own matrix alone.
 
     >>> a = np.array([[[-1.0, 0.0], [3.0, -1.0]], [[-1.0, 3.0], [3.0, -1.0]], [[-1.0, 3.0], [-3.0, -1.0]]])
     >>> unstable_samples(a, spectral_blocks(a)).tolist(), (np.linalg.eigvals(a).real.max(-1) > STABLE).tolist()
     ([False, True, False], [False, True, False])
     """
     unstable = np.zeros(len(a), bool)
-    if pattern is not None:      # entries outside the pattern: count the nonzeros, not a K × n × n mask
-        outside = np.count_nonzero(a, axis=(1, 2)) > np.count_nonzero(a[:, pattern], axis=1)
-        if outside.any():
-            unstable[outside] = np.linalg.eigvals(a[outside]).real.max(axis=-1) > STABLE
-    else:
-        outside = unstable.copy()
     flat, n = a.reshape(len(a), -1), a.shape[-1]
-    widest = np.any(a != 0, axis=0) if pattern is None else pattern
+    widest = np.any(a != 0, axis=0)
     for rows in blocks:
-        open_ = np.flatnonzero(~outside & ~unstable)  # a sample found unstable needs no more blocks
+        open_ = np.flatnonzero(~unstable)  # a sample found unstable needs no more blocks
         if len(rows) == 1:
             unstable[open_] = a[open_, rows[0], rows[0]] > STABLE
             continue
