@@ -296,15 +296,16 @@ def _on_dask(function, payload, count: int, scheduler, on_done, timeout: float) 
                 done = set()
             now = time.monotonic()
             if done:
-                for future in sorted(done, key=pending.get):
+                progress = now  # chunks finished; fetching each result asks the scheduler where it is,
+                for future in sorted(done, key=pending.get):  # and a frozen one never answers
                     index = pending.pop(future)
-                    results[index] = _result(future, index, address)
+                    results[index] = _result(future, index, address, timeout, progress + timeout - time.monotonic())
                     if on_done:
                         on_done(index)
-                progress, workerless = now, None
+                    progress = time.monotonic()
+                workerless = None
             elif now - progress >= timeout:
-                raise ChunkTimeout(f"no chunk finished within {timeout:g} s on the Dask cluster of {address}: "
-                                   "a worker or the scheduler is frozen, or a chunk needs longer", timeout)
+                raise _stalled(timeout, address)
             elif _has_workers(client, min(answer, progress + timeout - now)):
                 workerless = None
             elif workerless is None:
@@ -324,12 +325,20 @@ def _hold(payload: Any) -> Any:
     return payload
 
 
-def _result(future, index: int, address: str) -> Any:
-    """The chunk's result; its own error as it was raised on the worker; a lost chunk as one line."""
+def _stalled(timeout: float, address: str) -> ChunkTimeout:
+    return ChunkTimeout(f"no chunk finished within {timeout:g} s on the Dask cluster of {address}: "
+                        "a worker or the scheduler is frozen, or a chunk needs longer", timeout)
+
+
+def _result(future, index: int, address: str, timeout: float, left: float) -> Any:
+    """The chunk's result, fetched within ``left`` seconds (else the run has stalled: no chunk within
+    ``timeout``); its own error as it was raised on the worker; a lost chunk as one line."""
     import distributed
 
     try:
-        return future.result()
+        return future.result(timeout=max(0.01, left))
+    except (TimeoutError, asyncio.TimeoutError):
+        raise _stalled(timeout, address) from None
     except distributed.KilledWorker:
         raise GmbError(f"chunk {index} stopped each Dask worker that ran it (it may need more memory than a "
                        f"worker has); give the workers of {address} more memory, {_OR_HERE}") from None
