@@ -331,7 +331,7 @@ def test_a_theme_symbol_is_dark_on_a_light_dot_and_white_on_a_dark_one(visit):
     swatches = page.js("Object.fromEntries(Array.from(document.querySelectorAll('#legend .swatch'))"
                        ".map(s => [s.textContent, [getComputedStyle(s).color, getComputedStyle(s).backgroundColor]]))")
     marks = page.js("Object.fromEntries(window.gmb.data.themes.map((th, i) => [th.id, "
-                    "['●', '▲', '■', '◆', '★', '✚', '▼', '⬟', '✖', '◐'][i]]))")
+                    "['●', '▲', '■', '◆', '★', '⬢', '▼', '⬟', '✖', '◐'][i]]))")
     assert swatches[marks["light"]] == ["rgb(31, 41, 51)", "rgb(230, 159, 0)"]
     assert swatches[marks["dark"]] == ["rgb(255, 255, 255)", "rgb(0, 114, 178)"]
     assert page.errors == []

@@ -182,11 +182,33 @@ def test_play_mode_colours_the_map_over_time_for_an_action(browser, example, sho
         end = {v: page.evaluate(colour.format(v=v)) for v in ("intergenerational_contact", "children_mental_health")}
         assert all(start[v] != end[v] for v in start)
         assert page.evaluate("window.gmb.nodes.get('children_mental_health').gmb") == "up"
-        assert re.match(r"efter 10 år: Børns mentale sundhed stiger 0,\d+ i forhold til uden skub\.",
+        assert re.match(r"Efter 10 år: Børns mentale sundhed stiger 0,\d+ i forhold til uden skub\.",
                         page.inner_text("#play-now"))
         page.screenshot(path=str(shots / "laptop_play.png"))
         # the numbers are the numpy engine's, precomputed when the page was built
         assert page.evaluate("window.gmb.data.play.runs.craft_cafe.kind") == "action"
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_story_buttons_stay_in_reach_however_long_the_loop(browser, example, shots):
+    """The example's loops are long: the sheet scrolls, its Forrige/Næste row stays on the screen (a
+    small phone, 667 px high)."""
+    small = {**PHONE, "viewport": {"width": 375, "height": 667}}
+    context, page, errors = open_page(browser, example, small)
+    try:
+        page.click("#start-story")
+        steps = page.evaluate("window.gmb.story.ids.length")
+        assert steps > 1
+        for step in range(steps):
+            box = page.locator("#story-next").bounding_box()
+            assert 0 <= box["y"] and box["y"] + box["height"] <= small["viewport"]["height"], (step, box)
+            page.screenshot(path=str(shots / f"phone_example_story_{step + 1}.png"))
+            if step < steps - 1:
+                page.locator("#story-next").click()
+        # the sentence that says the loops were chosen by gmb is said once, on the first step
+        assert page.inner_text("#story-count") == f"Løkke {steps} af {steps}"
         assert errors == []
     finally:
         context.close()

@@ -1,6 +1,6 @@
 /* What is drawn over the network: each arrow's polarity as a solid badge near its arrowhead (never on
    a label), each theme's symbol in its dots (colour is never the only cue), and R1/B1 story labels. */
-  var THEME_MARKS = ["●", "▲", "■", "◆", "★", "✚", "▼", "⬟", "✖", "◐"];
+  var THEME_MARKS = ["●", "▲", "■", "◆", "★", "⬢", "▼", "⬟", "✖", "◐"];
   var themeIndex = {};
   DATA.themes.forEach(function (th, i) { themeIndex[th.id] = i; });
   // a light dot (Okabe-Ito orange, sky blue) gets a dark symbol: whichever contrasts more with the dot

@@ -75,10 +75,11 @@
     }));
     var time = DATA.play.times[frame];
     var clock = timeAxis(DATA.play.unit, [{ times: DATA.play.times }]);
-    var when = frame ? fill(t("after"), { t: num(time * clock.k, 3), unit: clock.name }) : t("month0");
+    var when = frame ? fill(t("after"), { t: num(time * clock.k, time * clock.k >= 10 ? 3 : 2), unit: clock.name }) : t("month0");
     var outcome = DATA.outcome[0], change = outcome ? (run.changes[outcome] || [])[frame] || 0 : 0;
     var how = change > 0 ? t("up") + " " + num(change / 1000, 2) : change < 0 ? t("down") + " " + num(-change / 1000, 2) : t("unchanged");
-    document.getElementById("play-now").textContent = outcome ? fill(t("playNow"), { when: when, outcome: label(outcome), change: how }) : when;
+    var sentence = outcome ? fill(t("playNow"), { when: when, outcome: label(outcome), change: how }) : when;
+    document.getElementById("play-now").textContent = sentence.charAt(0).toUpperCase() + sentence.slice(1);
     var list = clear(document.getElementById("play-moved"));
     Object.keys(moved).filter(function (id) { return id !== playState.run; })
       .sort(function (a, b) { return Math.abs(moved[b]) - Math.abs(moved[a]); }).slice(0, 5).forEach(function (id) {

@@ -34,7 +34,7 @@
     var loop = loopById[story.ids[story.step]];
     var key = kindKey(loop.kind);
     document.getElementById("story-count").textContent = fill(t("storyCount"), { i: story.step + 1, n: story.ids.length })
-      + (DATA.loops.some(function (l) { return l.named; }) ? "" : ". " + fill(t("storyBuilt"), {
+      + (story.step || DATA.loops.some(function (l) { return l.named; }) ? "" : ". " + fill(t("storyBuilt"), {
         outcome: DATA.outcome.length ? lower(label(DATA.outcome[0])) : "" }));
     document.getElementById("story-title").textContent = storyNumber(loop.id) + " " + (loop.name ? txt(loop.name) : txt(loop.chain));
     document.getElementById("story-kind").textContent = t(key);
