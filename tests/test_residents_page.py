@@ -214,6 +214,24 @@ def test_on_a_phone_the_story_buttons_stay_in_reach_however_long_the_loop(browse
         context.close()
 
 
+def test_on_a_phone_play_mode_shows_the_outcome_with_readable_labels(browser, example, shots):
+    context, page, errors = open_page(browser, example, PHONE)
+    try:
+        page.click("#mode-play")
+        page.select_option("#play-choice", "craft_cafe")
+        page.evaluate("window.gmb.showFrame(window.gmb.data.play.times.length - 1)")
+        assert page.evaluate("window.gmb.smallestLabelPx()") >= 12   # not the whole map at a few pixels
+        at = page.evaluate("window.gmb.network.canvasToDOM(window.gmb.network.getPositions(['children_mental_health'])"
+                           "['children_mental_health'])")
+        stage = page.locator("#network").bounding_box()
+        sheet = page.locator("#play").bounding_box()
+        assert 0 <= at["x"] <= stage["width"] and 0 <= stage["y"] + at["y"] <= sheet["y"]  # above the sheet
+        page.screenshot(path=str(shots / "phone_play.png"))
+        assert errors == []
+    finally:
+        context.close()
+
+
 def test_the_url_fragment_opens_the_page_where_it_was_left(browser, example):
     context, page, errors = open_page(browser, example, LAPTOP)
     try:

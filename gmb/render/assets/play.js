@@ -32,7 +32,14 @@
     playTime.max = String(DATA.play.times.length - 1);
     playState.run = playState.run || document.getElementById("play-choice").value;
     showFrame(playState.frame);
-    network.fit({ animation: false });
+    playView();
+  }
+  // the whole map on a phone would shrink its labels to a few pixels: there, the outcome the change arrives at
+  // (the chooser names the pushed variable, the list below says what moved most)
+  function playView() {
+    var outcome = DATA.outcome.filter(function (id) { return DATA.variables[id]; });
+    if (!PHONE() || !outcome.length) { network.fit({ animation: false }); return; }
+    fitVisible(outcome);
   }
   function closePlay() {
     stopPlay();
@@ -104,11 +111,12 @@
     stopPlay();
     playState.run = event.target.value;
     showFrame(0);
+    playView();
     saveState();
   });
   playTime.addEventListener("input", function () { stopPlay(); showFrame(+playTime.value); saveState(); });
   playBox.querySelector(".sheet-close").addEventListener("click", closePlay);
   document.getElementById("mode-play").addEventListener("click", function () {
-    if (playState.active) { closePlay(); } else { openPlay(); if (PHONE()) { document.querySelector(".stage").scrollIntoView(); } }
+    if (playState.active) { closePlay(); } else { if (PHONE()) { document.querySelector(".stage").scrollIntoView(); } openPlay(); }
   });
   document.getElementById("mode-play").hidden = !DATA.play;
