@@ -244,7 +244,7 @@ def test_the_counts_are_in_the_printed_json_and_the_json_file(tmp_path):
 BLAS_CHECK = """
 import json, threading
 from threadpoolctl import threadpool_info
-import gmb.leverage.checks as checks_module
+import gmb.sd.stability as stability_module
 from gmb.leverage.checks import SampleChecker
 from gmb.leverage.uncertainty import MapUncertainty
 from gmb.sd.spec import build_spec
@@ -256,11 +256,11 @@ def blas_threads():
 before = blas_threads()
 spec = build_spec(loop_map(), unknown_links="include")
 draws = MapUncertainty(loop_map(), spec).draw(seed=1, start=0, stop=50)
-seen, original = [], checks_module.unstable_samples
+seen, original = [], stability_module.unstable_samples
 def spying(*args, **kwargs):
     seen.append(blas_threads())
     return original(*args, **kwargs)
-checks_module.unstable_samples = spying
+stability_module.unstable_samples = spying
 after = []
 for _ in range(60):  # rounds: the thread that restores the limits is often not the one that set them
     threads = [threading.Thread(target=SampleChecker(spec).check, args=(draws.settings, draws.adjust_times))

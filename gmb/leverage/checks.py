@@ -3,9 +3,8 @@
 A sample is **unstable** when its linearisation at the start (:mod:`gmb.sd.linear`, with that
 sample's link weights and adjust times) has an eigenvalue with a real part above
 :data:`gmb.sd.stability.STABLE`: a push on it grows without end, so its effects say nothing about
-the map. The samples' matrices are checked block by block (strongly connected parts of A, each a dense
-stack built from :meth:`gmb.sd.linear.LinearModel.entries`) by :func:`gmb.sd.stability.unstable_samples`:
-two cheap *sufficient* tests (the comparison matrix, a diagonal Lyapunov function)
+the map. The samples' matrices are checked from their entries (:meth:`gmb.sd.linear.LinearModel.entries`)
+by :func:`gmb.sd.stability.unstable_entries`, block by block: two cheap *sufficient* tests (the comparison matrix, a diagonal Lyapunov function)
 clear most samples, and only the rest get their block's eigenvalues; the verdicts are those of the
 eigenvalues. A sample whose model has no derivative at its start is **unchecked** (counted, not
 excluded).
@@ -48,7 +47,7 @@ from gmb.errors import GmbError
 from gmb.sd.batch import BatchModel
 from gmb.sd.linear import LinearModel, NotLinearisable
 from gmb.sd.spec import ModelSpec
-from gmb.sd.stability import spectral_blocks, unstable_samples
+from gmb.sd.stability import entry_blocks, unstable_entries
 
 __all__ = ["SampleChecks", "SampleChecker", "checker", "drifting", "Exclusions", "exclusions", "REST_TOLERANCE",
            "CHECK_CHUNK"]
@@ -92,7 +91,7 @@ class SampleChecker:
             every = {link.param: 1.0 for link in spec.links}  # every link present: the widest structure
             rows, columns, _ = self.linear.entries(every)
             self.structure = set(zip(rows.tolist(), columns.tolist()))
-            self.blocks = _blocks(rows, columns, len(self.linear.states))
+            self.blocks = entry_blocks(rows, columns, len(self.linear.states))
         except NotLinearisable:
             self.linear, self.structure, self.blocks = None, set(), []
 
@@ -117,8 +116,8 @@ class SampleChecker:
         return values[:, :, 1] - values[:, :, 0]
 
     def _stability(self, settings, adjust_times, size: int) -> tuple[np.ndarray, np.ndarray]:
-        """Block by block (strongly connected parts of A), each a dense stack of the samples still open:
-        a map split into groups of children has twice the states but not four times the memory."""
+        """From A's entries, block by block (:func:`gmb.sd.stability.unstable_entries`): a map split into
+        groups of children has twice the states but not four times the memory."""
         unstable, unchecked = np.zeros(size, bool), np.ones(size, bool)
         if self.linear is None:
             return unstable, unchecked
@@ -130,18 +129,9 @@ class SampleChecker:
             rows, columns, values = self._one_by_one(settings, adjust_times, size, unchecked)
         n = len(self.linear.states)
         blocks = self.blocks if set(zip(rows.tolist(), columns.tolist())) <= self.structure else \
-            _blocks(rows, columns, n)
+            entry_blocks(rows, columns, n)
         with _one_blas_thread():
-            for block in blocks:
-                open_ = np.flatnonzero(~unstable & ~unchecked)  # a sample found unstable needs no more blocks
-                if not len(open_):
-                    break
-                where = np.full(n, -1)
-                where[block] = np.arange(len(block))
-                inside = (where[rows] >= 0) & (where[columns] >= 0)
-                stack = np.zeros((len(open_), len(block), len(block)))
-                stack[:, where[rows[inside]], where[columns[inside]]] = values[open_][:, inside]
-                unstable[open_] = unstable_samples(stack, [np.arange(len(block))])
+            unstable[~unchecked] = unstable_entries(rows, columns, values[~unchecked], n, blocks)
         return unstable, unchecked
 
     def _one_by_one(self, settings, adjust_times, size: int, unchecked: np.ndarray):
@@ -161,13 +151,6 @@ class SampleChecker:
         values = np.stack([found[key] for key in keys], axis=-1) if keys else np.zeros((size, 0))
         return (np.array([r for r, _ in keys], dtype=np.intp), np.array([c for _, c in keys], dtype=np.intp),
                 values)
-
-
-def _blocks(rows: np.ndarray, columns: np.ndarray, n: int) -> list[np.ndarray]:
-    """The strongly connected blocks of the n × n pattern with entries at (``rows``, ``columns``)."""
-    pattern = np.zeros((n, n))
-    pattern[rows, columns] = 1.0
-    return spectral_blocks(pattern)
 
 
 _BLAS: dict = {"users": 0}

@@ -40,8 +40,8 @@ import numpy as np
 from gmb.sd.linear import NotLinearisable, linearise
 from gmb.sd.spec import ModelSpec
 
-__all__ = ["Stability", "check_stability", "spectral_blocks", "block_growth", "unstable_samples",
-           "comparison_certified", "lyapunov_certified", "STABLE"]
+__all__ = ["Stability", "check_stability", "spectral_blocks", "block_growth", "unstable_samples", "entry_blocks",
+           "unstable_entries", "comparison_certified", "lyapunov_certified", "STABLE"]
 
 STABLE = 1e-12
 """The largest real part of an eigenvalue that still counts as stable (0: a stock that only accumulates)."""
@@ -157,6 +157,42 @@ def unstable_samples(a: np.ndarray, blocks: list[np.ndarray]) -> np.ndarray:
             doubt[doubt] = left
             if left.any():
                 unstable[open_[doubt]] = np.linalg.eigvals(block[left]).real.max(axis=-1) > STABLE
+    return unstable
+
+
+def entry_blocks(rows: np.ndarray, columns: np.ndarray, n: int) -> list[np.ndarray]:
+    """:func:`spectral_blocks` of the n × n pattern with entries at (``rows``, ``columns``).
+
+    >>> [block.tolist() for block in entry_blocks(np.array([1, 2, 1]), np.array([0, 1, 2]), 3)]
+    [[0], [1, 2]]
+    """
+    pattern = np.zeros((n, n))
+    pattern[rows, columns] = 1.0
+    return spectral_blocks(pattern)
+
+
+def unstable_entries(rows: np.ndarray, columns: np.ndarray, values: np.ndarray, n: int,
+                     blocks: list[np.ndarray]) -> np.ndarray:
+    """:func:`unstable_samples` of the n × n matrices with ``values`` (K × entries) at (``rows``,
+    ``columns``), each block a dense stack of the samples still open (never a dense K × n × n stack);
+    ``blocks`` as :func:`entry_blocks` gives them for these entries (or a pattern holding them).
+
+    >>> rows, columns = np.array([0, 1, 1, 0]), np.array([0, 1, 0, 1])
+    >>> unstable_entries(rows, columns, np.array([[-1.0, -1.0, 3.0, 3.0], [-1.0, -1.0, 3.0, -3.0]]), 2,
+    ...                  entry_blocks(rows, columns, 2)).tolist()
+    [True, False]
+    """
+    unstable = np.zeros(len(values), bool)
+    for block in blocks:
+        open_ = np.flatnonzero(~unstable)  # a sample found unstable needs no more blocks
+        if not len(open_):
+            break
+        where = np.full(n, -1)
+        where[block] = np.arange(len(block))
+        inside = (where[rows] >= 0) & (where[columns] >= 0)
+        stack = np.zeros((len(open_), len(block), len(block)))
+        stack[:, where[rows[inside]], where[columns[inside]]] = values[open_][:, inside]
+        unstable[open_] = unstable_samples(stack, [np.arange(len(block))])
     return unstable
 
 
